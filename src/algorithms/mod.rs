@@ -1,0 +1,61 @@
+//! Training algorithms, one file per paper, all behind the [`Algorithm`] trait and registered in
+//! [`ALGORITHMS`]. Algorithms compose `nn` layers and `tensor` ops; they never touch wgpu or the page.
+
+mod backprop;
+
+pub use backprop::Backprop;
+
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+use crate::tensor::{Device, Tensor};
+
+/// Input and output sizes of a classification problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Features per example.
+    pub inputs: usize,
+    /// Number of classes.
+    pub classes: usize,
+}
+
+/// A trainable classifier.
+pub trait Algorithm {
+    /// One update on a mini-batch (`x: batch x inputs`, `y: batch x 1` class ids). Returns the per-example
+    /// training loss, left on the device (reading it back would stall the GPU).
+    fn step(&mut self, x: Tensor, y: &Tensor) -> Result<Tensor>;
+
+    /// Class logits (`batch x classes`) for evaluation.
+    fn predict(&self, x: &Tensor) -> Result<Tensor>;
+
+    /// Number of trainable scalars.
+    fn parameter_count(&self) -> usize;
+}
+
+/// One registered algorithm.
+pub struct AlgorithmInfo {
+    /// Id used on the command line, in links and in the page.
+    pub id: &'static str,
+    /// Human-readable name.
+    pub label: &'static str,
+    /// One sentence for the page.
+    pub description: &'static str,
+    /// Builds the algorithm with its initial weights drawn from `rng`.
+    pub build: fn(&RunConfig, Problem, &Device, &mut Rng) -> Result<Box<dyn Algorithm>>,
+}
+
+/// Every algorithm bpfree knows, in display order.
+pub const ALGORITHMS: &[AlgorithmInfo] = &[AlgorithmInfo {
+    id: "backprop",
+    label: "Backprop (baseline)",
+    description: "End-to-end backpropagation through the whole network: the control group.",
+    build: backprop::build,
+}];
+
+/// Looks an algorithm up by id.
+pub fn algorithm_info(id: &str) -> Result<&'static AlgorithmInfo> {
+    ALGORITHMS.iter().find(|a| a.id == id).ok_or_else(|| {
+        let known: Vec<&str> = ALGORITHMS.iter().map(|a| a.id).collect();
+        Error::UnknownAlgorithm(id.to_string(), known.join(", "))
+    })
+}

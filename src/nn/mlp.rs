@@ -1,0 +1,84 @@
+//! A multilayer perceptron: `Linear -> f -> ... -> Linear`, the network of the 2-D playground and of the
+//! backprop baseline.
+
+use super::{ActivationLayer, Linear, Param};
+use crate::error::Result;
+use crate::rng::Rng;
+use crate::tensor::{Activation, Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+/// Widths and nonlinearity of an [`Mlp`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MlpConfig {
+    /// Hidden layer widths (empty = a linear model).
+    pub hidden: Vec<usize>,
+    /// Nonlinearity after each hidden layer.
+    pub activation: Activation,
+}
+
+impl Default for MlpConfig {
+    fn default() -> Self {
+        MlpConfig { hidden: vec![16, 16], activation: Activation::Relu }
+    }
+}
+
+/// Alternating linear layers and activations; the last linear layer outputs logits.
+#[derive(Debug)]
+pub struct Mlp {
+    linears: Vec<Linear>,
+    activations: Vec<ActivationLayer>,
+}
+
+impl Mlp {
+    /// `inputs -> hidden... -> outputs`.
+    pub fn new(device: &Device, inputs: usize, outputs: usize, cfg: &MlpConfig, rng: &mut Rng) -> Result<Self> {
+        let widths: Vec<usize> = std::iter::once(inputs).chain(cfg.hidden.iter().copied()).chain([outputs]).collect();
+        let linears = widths.windows(2).map(|w| Linear::new(device, w[0], w[1], rng)).collect::<Result<Vec<_>>>()?;
+        let activations = cfg.hidden.iter().map(|_| ActivationLayer::new(cfg.activation)).collect();
+        Ok(Mlp { linears, activations })
+    }
+
+    /// Logits, caching every layer's input.
+    pub fn forward(&mut self, x: Tensor) -> Result<Tensor> {
+        let mut h = x;
+        for i in 0..self.linears.len() {
+            h = self.linears[i].forward(h)?;
+            if let Some(act) = self.activations.get_mut(i) {
+                h = act.forward(h)?;
+            }
+        }
+        Ok(h)
+    }
+
+    /// Logits without caching (evaluation).
+    pub fn infer(&self, x: &Tensor) -> Result<Tensor> {
+        let mut h = self.linears[0].infer(x)?;
+        for i in 1..self.linears.len() {
+            h = self.activations[i - 1].infer(&h)?;
+            h = self.linears[i].infer(&h)?;
+        }
+        Ok(h)
+    }
+
+    /// Backpropagates `dL/dlogits` through every layer, accumulating parameter gradients; returns `dL/dx`.
+    pub fn backward(&mut self, grad_logits: &Tensor) -> Result<Tensor> {
+        let last = self.linears.len() - 1;
+        let mut g = self.linears[last].backward(grad_logits)?;
+        for i in (0..last).rev() {
+            g = self.activations[i].backward(&g)?;
+            g = self.linears[i].backward(&g)?;
+        }
+        Ok(g)
+    }
+
+    /// Every parameter, input layer first.
+    pub fn params_mut(&mut self) -> Vec<&mut Param> {
+        self.linears.iter_mut().flat_map(|l| l.params_mut()).collect()
+    }
+
+    /// Number of trainable scalars.
+    pub fn parameter_count(&self) -> usize {
+        self.linears.iter().map(|l| l.weight.len() + l.bias.len()).sum()
+    }
+}

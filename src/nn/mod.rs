@@ -1,0 +1,55 @@
+//! Layers with explicit `forward` (caching what `backward` needs) and `backward` (returning the input gradient
+//! and accumulating parameter gradients). There is no autodiff tape: a gradient flows only where code calls
+//! `backward`, so every stop-gradient boundary of a local-learning algorithm is a visible line of code.
+
+mod activation;
+mod linear;
+mod loss;
+mod mlp;
+mod optim;
+
+pub use activation::ActivationLayer;
+pub use linear::Linear;
+pub use loss::{softmax_cross_entropy, LossOutput};
+pub use mlp::{Mlp, MlpConfig};
+pub use optim::{Optimizer, OptimizerConfig};
+
+use crate::error::Result;
+use crate::tensor::{add_scaled, Tensor};
+
+/// A trainable tensor and its accumulated gradient.
+#[derive(Debug)]
+pub struct Param {
+    /// Current value.
+    pub value: Tensor,
+    /// Gradient accumulated since the last optimiser step (None = zero).
+    pub grad: Option<Tensor>,
+}
+
+impl Param {
+    /// A parameter with no gradient yet.
+    pub fn new(value: Tensor) -> Self {
+        Param { value, grad: None }
+    }
+
+    /// Adds `g` to the accumulated gradient.
+    pub fn accumulate(&mut self, g: Tensor) -> Result<()> {
+        match &mut self.grad {
+            Some(acc) => add_scaled(acc, &g, 1.0),
+            None => {
+                self.grad = Some(g);
+                Ok(())
+            }
+        }
+    }
+
+    /// Number of scalars.
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// True for an empty parameter.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+}

@@ -1,0 +1,39 @@
+// grad_x = grad_out * f'(x) elementwise, from the activation's input x.
+// kind: 0 identity, 1 ReLU (f' = [x > 0]), 2 tanh (1 - tanh²), 3 sigmoid (s (1 - s)).
+
+struct ActivationDims {
+    len: u32,
+    kind: u32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> dims: ActivationDims;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> grad_out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> grad_x: array<f32>;
+
+fn sigmoid(v: f32) -> f32 {
+    if v >= 0.0 {
+        return 1.0 / (1.0 + exp(-v));
+    }
+    let e = exp(v);
+    return e / (1.0 + e);
+}
+
+@compute @workgroup_size(256)
+fn activation_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = gid.x + gid.y * groups.x * 256u;
+    if i >= dims.len {
+        return;
+    }
+    let v = x[i];
+    var d = 1.0;
+    switch dims.kind {
+        case 1u: { d = select(0.0, 1.0, v > 0.0); }
+        case 2u: { let t = tanh(v); d = 1.0 - t * t; }
+        case 3u: { let s = sigmoid(v); d = s * (1.0 - s); }
+        default: { d = 1.0; }
+    }
+    grad_x[i] = grad_out[i] * d;
+}

@@ -1,0 +1,49 @@
+//! End-to-end training: backprop on two moons reaches test accuracy >= 0.95 on both backends, and the same
+//! seed replays the same run.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use bpfree::config::RunConfig;
+use bpfree::tensor::Device;
+use bpfree::train::{EpochMetrics, Trainer};
+use pollster::block_on;
+
+fn train(device: Device, epochs: usize) -> Vec<EpochMetrics> {
+    let cfg = RunConfig { epochs, ..RunConfig::default() };
+    let mut trainer = Trainer::new(&cfg, device).unwrap();
+    (0..epochs).map(|_| block_on(trainer.run_epoch()).unwrap()).collect()
+}
+
+fn moons_reaches_95(device: &Device) {
+    let history = train(device.clone(), 30);
+    let last = history.last().unwrap();
+    assert!(last.test_accuracy >= 0.95, "{} test accuracy {} after 30 epochs", device.kind(), last.test_accuracy);
+    assert!(last.train_loss < history[0].train_loss / 3.0, "loss did not fall: {history:?}");
+}
+
+device_test!(moons_test_accuracy_at_least_95, moons_reaches_95);
+
+#[test]
+fn same_seed_same_run_on_cpu() {
+    assert_eq!(train(Device::Cpu, 3), train(Device::Cpu, 3));
+}
+
+#[test]
+fn gpu_follows_cpu() {
+    // Same seed, same initial weights and batches: the two backends stay within float noise of each other.
+    let Some(gpu) = common::gpu() else { return };
+    let (a, b) = (train(Device::Cpu, 3), train(gpu, 3));
+    for (x, y) in a.iter().zip(&b) {
+        assert!((x.train_loss - y.train_loss).abs() < 1e-3, "{x:?} vs {y:?}");
+    }
+}
+
+#[test]
+fn decision_map_covers_the_plane() {
+    let mut trainer = Trainer::new(&RunConfig::default(), Device::Cpu).unwrap();
+    block_on(trainer.run_epoch()).unwrap();
+    let map = block_on(trainer.decision_map(20)).unwrap();
+    assert_eq!(map.probability.len(), 400);
+    assert!(map.probability.iter().all(|p| (0.0..=1.0).contains(p)));
+}
