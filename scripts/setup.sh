@@ -36,14 +36,16 @@ cargo_install() { # cargo_install CRATE VERSION BIN [--locked]
   cargo install "$crate@$version"
 }
 
-APT_UPDATED=0
-apt_install() { # apt_install CHECK_PATH PACKAGES...
-  local check="$1"; shift
-  if [ -e "$check" ]; then return; fi
+apt_install() { # apt_install PACKAGES... (only the missing ones are installed)
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
   export DEBIAN_FRONTEND=noninteractive
-  if [ "$APT_UPDATED" = 0 ]; then log "apt-get update"; $SUDO apt-get update -qq; APT_UPDATED=1; fi
-  log "apt-get install $*"
-  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # --- needed to build and serve the page -------------------------------------------------------------
@@ -61,11 +63,8 @@ if ! has_version wasm-opt "version_$BINARYEN_VERSION"; then
 fi
 
 if [ "$MODE" = test ]; then
-  apt_install /usr/bin/chromedriver chromium chromium-driver
-  apt_install /usr/share/vulkan/icd.d/lvp_icd.x86_64.json mesa-vulkan-drivers libvulkan1
-  apt_install /usr/lib/x86_64-linux-gnu/libvulkan.so.1 libvulkan1
-  apt_install /usr/bin/firefox-esr firefox-esr
-  apt_install /usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0 libegl1 libegl-mesa0 libgl1-mesa-dri
+  # browsers and their drivers; lavapipe (software Vulkan) and Mesa GL for native wgpu without a GPU
+  apt_install chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
   cargo_install geckodriver "$GECKODRIVER_VERSION" geckodriver --locked
 fi

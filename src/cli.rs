@@ -94,8 +94,9 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             }
             "--activation" => {
                 let v = value()?;
-                cfg.model.activation = serde_json::from_value(json!(v))
-                    .map_err(|_| Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid or identity)")))?;
+                cfg.model.activation = serde_json::from_value(json!(v)).map_err(|_| {
+                    Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid or identity)"))
+                })?;
             }
             other => return Err(Error::invalid("flag", format!("unknown flag `{other}`\n\n{USAGE}"))),
         }

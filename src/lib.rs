@@ -14,6 +14,7 @@
 //! | [`config`] | `RunConfig`, the whole definition of a run |
 //! | [`algorithms`] | one file per paper, and the registry |
 //! | [`train`] | the resumable training step function |
+//! | [`share`] | `RunConfig` <-> share-link query string |
 //! | `cli` | the native `bpfree` command (not on wasm) |
 //! | `ui` | the Leptos page (wasm only) |
 
@@ -23,6 +24,7 @@ pub mod data;
 pub mod error;
 pub mod nn;
 pub mod rng;
+pub mod share;
 pub mod tensor;
 pub mod train;
 

@@ -69,10 +69,9 @@ impl Trainer {
             return Err(Error::invalid("batch size", "0 (use at least 1)"));
         }
         let mut rng = Rng::new(cfg.seed);
-        let mut data_rng = rng.fork();
+        let data = data::load(&cfg.dataset, &cfg.data, &mut rng.fork())?;
         let mut init_rng = rng.fork();
         let shuffle_rng = rng.fork();
-        let data = data::load(&cfg.dataset, &cfg.data, &mut data_rng)?;
         let info = algorithm_info(&cfg.algorithm)?;
         let problem = Problem { inputs: data.features(), classes: data.classes };
         let algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
@@ -218,6 +217,11 @@ impl Trainer {
         let probability = logits.rows().into_iter().map(|r| softmax(r.as_slice().unwrap_or(&[]), 1)).collect();
         Ok(DecisionMap { resolution: n, plane, probability })
     }
+}
+
+/// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), e.g. to show it before training.
+pub fn load_dataset(cfg: &RunConfig) -> Result<Dataset> {
+    data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork())
 }
 
 /// Probability of class `k` under `softmax(logits)`.

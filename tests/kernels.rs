@@ -46,14 +46,24 @@ fn add_row() {
     let Some(d) = both() else { return };
     let (x0, x1) = pair(&d, 37, 300, 3);
     let (r0, r1) = pair(&d, 1, 300, 4);
-    assert_close("add_row", &read(&bpfree::tensor::add_row(&x1, &r1).unwrap()), &read(&bpfree::tensor::add_row(&x0, &r0).unwrap()), TOL);
+    assert_close(
+        "add_row",
+        &read(&bpfree::tensor::add_row(&x1, &r1).unwrap()),
+        &read(&bpfree::tensor::add_row(&x0, &r0).unwrap()),
+        TOL,
+    );
 }
 
 #[test]
 fn sum_rows() {
     let Some(d) = both() else { return };
     let (x0, x1) = pair(&d, 513, 70, 5);
-    assert_close("sum_rows", &read(&bpfree::tensor::sum_rows(&x1).unwrap()), &read(&bpfree::tensor::sum_rows(&x0).unwrap()), TOL);
+    assert_close(
+        "sum_rows",
+        &read(&bpfree::tensor::sum_rows(&x1).unwrap()),
+        &read(&bpfree::tensor::sum_rows(&x0).unwrap()),
+        TOL,
+    );
 }
 
 #[test]

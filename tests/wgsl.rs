@@ -22,7 +22,8 @@ fn every_wgsl_file_validates() {
     assert!(files.len() >= 10, "found only {} .wgsl files", files.len());
     for path in files {
         let source = std::fs::read_to_string(&path).unwrap();
-        let module = naga::front::wgsl::parse_str(&source).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.emit_to_string(&source)));
+        let module = naga::front::wgsl::parse_str(&source)
+            .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.emit_to_string(&source)));
         naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::empty())
             .validate(&module)
             .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.emit_to_string(&source)));

@@ -32,6 +32,9 @@ pub trait Algorithm {
     fn parameter_count(&self) -> usize;
 }
 
+/// Builds an algorithm for a problem on a device, drawing initial weights from the RNG.
+pub type BuildFn = fn(&RunConfig, Problem, &Device, &mut Rng) -> Result<Box<dyn Algorithm>>;
+
 /// One registered algorithm.
 pub struct AlgorithmInfo {
     /// Id used on the command line, in links and in the page.
@@ -41,7 +44,7 @@ pub struct AlgorithmInfo {
     /// One sentence for the page.
     pub description: &'static str,
     /// Builds the algorithm with its initial weights drawn from `rng`.
-    pub build: fn(&RunConfig, Problem, &Device, &mut Rng) -> Result<Box<dyn Algorithm>>,
+    pub build: BuildFn,
 }
 
 /// Every algorithm bpfree knows, in display order.

@@ -91,7 +91,13 @@ pub fn add_scaled(mut acc: ArrayViewMut2<f32>, x: ArrayView2<f32>, alpha: f32) {
 }
 
 /// One Adam/AdamW step in place (see `adam.wgsl` for the equations).
-pub fn adam(mut param: ArrayViewMut2<f32>, grad: ArrayView2<f32>, mut m: ArrayViewMut2<f32>, mut v: ArrayViewMut2<f32>, hp: &AdamStep) {
+pub fn adam(
+    mut param: ArrayViewMut2<f32>,
+    grad: ArrayView2<f32>,
+    mut m: ArrayViewMut2<f32>,
+    mut v: ArrayViewMut2<f32>,
+    hp: &AdamStep,
+) {
     let (bias1, bias2) = hp.bias_corrections();
     Zip::from(&mut param).and(&grad).and(&mut m).and(&mut v).for_each(|p, &g, m, v| {
         let mut g = g;

@@ -19,7 +19,9 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
     }
     match (a, b) {
         (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(cpu::matmul(a.view(), b.view(), trans_a, trans_b))),
-        (Tensor::Gpu(ga), Tensor::Gpu(gb)) => Ok(Tensor::Gpu(gpu::matmul(ga.gpu(), ga, gb, trans_a, trans_b, [m, k, n])?)),
+        (Tensor::Gpu(ga), Tensor::Gpu(gb)) => {
+            Ok(Tensor::Gpu(gpu::matmul(ga.gpu(), ga, gb, trans_a, trans_b, [m, k, n])?))
+        }
         _ => Err(mismatch("matmul")),
     }
 }
@@ -68,7 +70,10 @@ pub fn activation_backward(x: &Tensor, grad_out: &Tensor, f: Activation) -> Resu
 /// (`rows x 1`) and the gradient of `scale * sum(loss)` with respect to the logits.
 pub fn softmax_cross_entropy(logits: &Tensor, labels: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
     if labels.shape() != [logits.rows(), 1] || logits.cols() == 0 {
-        return Err(Error::shape("softmax_cross_entropy", format!("logits {:?}, labels {:?}", logits.shape(), labels.shape())));
+        return Err(Error::shape(
+            "softmax_cross_entropy",
+            format!("logits {:?}, labels {:?}", logits.shape(), labels.shape()),
+        ));
     }
     match (logits, labels) {
         (Tensor::Cpu(l), Tensor::Cpu(y)) => {

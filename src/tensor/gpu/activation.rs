@@ -17,6 +17,12 @@ pub(super) struct ActivationDims {
 pub fn activation(gpu: &Gpu, x: &GpuTensor, f: Activation) -> Result<GpuTensor> {
     let out = GpuTensor::empty(gpu, x.shape(), "activation")?;
     let dims = ActivationDims { len: x.len() as u32, kind: f.code(), _pad: [0; 2] };
-    gpu.launch(&gpu.kernels().activation, "activation", bytemuck::bytes_of(&dims), &[x.buffer(), out.buffer()], grid_1d(x.len()));
+    gpu.launch(
+        &gpu.kernels().activation,
+        "activation",
+        bytemuck::bytes_of(&dims),
+        &[x.buffer(), out.buffer()],
+        grid_1d(x.len()),
+    );
     Ok(out)
 }

@@ -16,6 +16,12 @@ struct AddRowDims {
 pub fn add_row(gpu: &Gpu, x: &GpuTensor, row: &GpuTensor) -> Result<GpuTensor> {
     let out = GpuTensor::empty(gpu, x.shape(), "add_row")?;
     let dims = AddRowDims { len: x.len() as u32, cols: row.len() as u32, _pad: [0; 2] };
-    gpu.launch(&gpu.kernels().add_row, "add_row", bytemuck::bytes_of(&dims), &[x.buffer(), row.buffer(), out.buffer()], grid_1d(x.len()));
+    gpu.launch(
+        &gpu.kernels().add_row,
+        "add_row",
+        bytemuck::bytes_of(&dims),
+        &[x.buffer(), row.buffer(), out.buffer()],
+        grid_1d(x.len()),
+    );
     Ok(out)
 }

@@ -15,6 +15,12 @@ struct AddScaledDims {
 /// Adds `alpha * x` to `acc` on the device.
 pub fn add_scaled(gpu: &Gpu, acc: &GpuTensor, x: &GpuTensor, alpha: f32) -> Result<()> {
     let dims = AddScaledDims { len: acc.len() as u32, alpha, _pad: [0; 2] };
-    gpu.launch(&gpu.kernels().add_scaled, "add_scaled", bytemuck::bytes_of(&dims), &[acc.buffer(), x.buffer()], grid_1d(acc.len()));
+    gpu.launch(
+        &gpu.kernels().add_scaled,
+        "add_scaled",
+        bytemuck::bytes_of(&dims),
+        &[acc.buffer(), x.buffer()],
+        grid_1d(acc.len()),
+    );
     Ok(())
 }

@@ -25,7 +25,8 @@ pub struct AdapterSummary {
 
 impl AdapterSummary {
     fn new(info: &wgpu::AdapterInfo) -> Self {
-        let name = if info.name.is_empty() { "unnamed adapter".to_string() } else { info.name.clone() };
+        let name =
+            if info.name.is_empty() { "adapter name hidden by the browser".to_string() } else { info.name.clone() };
         AdapterSummary {
             name,
             device_type: format!("{:?}", info.device_type),
@@ -37,7 +38,14 @@ impl AdapterSummary {
 
 impl std::fmt::Display for AdapterSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}, {}{})", self.name, self.backend, self.device_type, if self.software { ", software" } else { "" })
+        write!(
+            f,
+            "{} ({}, {}{})",
+            self.name,
+            self.backend,
+            self.device_type,
+            if self.software { ", software" } else { "" }
+        )
     }
 }
 
@@ -98,7 +106,7 @@ impl Gpu {
             }
         }));
         let kernels = Kernels::new(&device);
-        let max_buffer_bytes = limits.max_buffer_size.min(u64::from(limits.max_storage_buffer_binding_size));
+        let max_buffer_bytes = limits.max_buffer_size.min(limits.max_storage_buffer_binding_size);
         Ok(Gpu(Rc::new(Inner {
             summary: AdapterSummary::new(&adapter.get_info()),
             kernels,
@@ -215,10 +223,7 @@ impl Gpu {
             let _ = sender.send(result);
         });
         #[cfg(not(target_arch = "wasm32"))]
-        self.0
-            .device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
+        self.0.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| Error::Gpu(format!("poll: {e}")))?;
         let mapped = receiver.recv_async().await.map_err(|e| Error::Gpu(format!("readback: {e}")))?;
         self.take_error()?;
         mapped.map_err(|e| Error::Gpu(format!("map_async: {e}")))?;

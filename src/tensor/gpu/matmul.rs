@@ -16,14 +16,37 @@ struct MatmulDims {
 }
 
 /// `op(a)` is `m x k`, `op(b)` is `k x n`; returns the `m x n` product. Shapes are checked by the caller.
-pub fn matmul(gpu: &Gpu, a: &GpuTensor, b: &GpuTensor, trans_a: bool, trans_b: bool, mkn: [usize; 3]) -> Result<GpuTensor> {
+pub fn matmul(
+    gpu: &Gpu,
+    a: &GpuTensor,
+    b: &GpuTensor,
+    trans_a: bool,
+    trans_b: bool,
+    mkn: [usize; 3],
+) -> Result<GpuTensor> {
     let [m, k, n] = mkn;
     let out = GpuTensor::empty(gpu, &[m, n], "matmul")?;
-    let dims = MatmulDims { m: m as u32, k: k as u32, n: n as u32, trans_a: trans_a.into(), trans_b: trans_b.into(), _pad: [0; 3] };
+    let dims = MatmulDims {
+        m: m as u32,
+        k: k as u32,
+        n: n as u32,
+        trans_a: trans_a.into(),
+        trans_b: trans_b.into(),
+        _pad: [0; 3],
+    };
     let groups = [n.div_ceil(16) as u32, m.div_ceil(16) as u32, 1];
     if groups[0] > 65_535 || groups[1] > 65_535 {
-        return Err(crate::error::Error::shape("matmul", format!("{m}x{n} output needs more than 65,535 workgroups per dimension")));
+        return Err(crate::error::Error::shape(
+            "matmul",
+            format!("{m}x{n} output needs more than 65,535 workgroups per dimension"),
+        ));
     }
-    gpu.launch(&gpu.kernels().matmul, "matmul", bytemuck::bytes_of(&dims), &[a.buffer(), b.buffer(), out.buffer()], groups);
+    gpu.launch(
+        &gpu.kernels().matmul,
+        "matmul",
+        bytemuck::bytes_of(&dims),
+        &[a.buffer(), b.buffer(), out.buffer()],
+        groups,
+    );
     Ok(out)
 }

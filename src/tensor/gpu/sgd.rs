@@ -17,6 +17,12 @@ struct SgdParams {
 /// Updates `param` and `velocity` from `grad`.
 pub fn sgd(gpu: &Gpu, param: &GpuTensor, grad: &GpuTensor, velocity: &GpuTensor, hp: &SgdStep) -> Result<()> {
     let params = SgdParams { len: param.len() as u32, lr: hp.lr, momentum: hp.momentum, weight_decay: hp.weight_decay };
-    gpu.launch(&gpu.kernels().sgd, "sgd", bytemuck::bytes_of(&params), &[param.buffer(), grad.buffer(), velocity.buffer()], grid_1d(param.len()));
+    gpu.launch(
+        &gpu.kernels().sgd,
+        "sgd",
+        bytemuck::bytes_of(&params),
+        &[param.buffer(), grad.buffer(), velocity.buffer()],
+        grid_1d(param.len()),
+    );
     Ok(())
 }

@@ -15,7 +15,12 @@ struct SoftmaxCrossEntropyDims {
 }
 
 /// Returns `(loss [rows, 1], grad [rows, classes])`, the gradient scaled by `scale`.
-pub fn softmax_cross_entropy(gpu: &Gpu, logits: &GpuTensor, labels: &GpuTensor, scale: f32) -> Result<(GpuTensor, GpuTensor)> {
+pub fn softmax_cross_entropy(
+    gpu: &Gpu,
+    logits: &GpuTensor,
+    labels: &GpuTensor,
+    scale: f32,
+) -> Result<(GpuTensor, GpuTensor)> {
     let (rows, classes) = (logits.shape()[0], logits.shape()[1]);
     let loss = GpuTensor::empty(gpu, &[rows, 1], "softmax_cross_entropy")?;
     let grad = GpuTensor::empty(gpu, logits.shape(), "softmax_cross_entropy")?;

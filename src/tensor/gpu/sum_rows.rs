@@ -16,6 +16,12 @@ struct SumRowsDims {
 pub fn sum_rows(gpu: &Gpu, x: &GpuTensor, rows: usize, cols: usize) -> Result<GpuTensor> {
     let out = GpuTensor::empty(gpu, &[1, cols], "sum_rows")?;
     let dims = SumRowsDims { rows: rows as u32, cols: cols as u32, _pad: [0; 2] };
-    gpu.launch(&gpu.kernels().sum_rows, "sum_rows", bytemuck::bytes_of(&dims), &[x.buffer(), out.buffer()], grid_1d(cols));
+    gpu.launch(
+        &gpu.kernels().sum_rows,
+        "sum_rows",
+        bytemuck::bytes_of(&dims),
+        &[x.buffer(), out.buffer()],
+        grid_1d(cols),
+    );
     Ok(out)
 }

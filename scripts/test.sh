@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test (installs whatever is missing first): formatting and lints, native tests (wgpu on lavapipe),
+# the wasm suite in headless Chromium (WebGPU) and Firefox (CPU fallback), the page build, and the end-to-end
+# browser test.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh test
+
+export PATH="$HOME/.cargo/bin:/usr/local/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true CHROMEDRIVER=/usr/bin/chromedriver
+export XDG_RUNTIME_DIR="/tmp/xdg-$(id -u)"; mkdir -p -m 700 "$XDG_RUNTIME_DIR"   # silences Mesa's warning
+export REQUIRE_GPU=1            # GPU tests fail, not skip, when lavapipe is missing
+export RUST_BACKTRACE=1
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+started=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+
+step "native tests (wgpu on the Vulkan adapter: lavapipe without a GPU)"
+cargo test
+
+step "wasm tests in headless Chromium (WebGPU required)"
+BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web
+step "wasm tests in headless Firefox (no WebGPU: the CPU fallback)"
+BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web
+
+step "trunk build --release"
+trunk build --release
+step "end-to-end: the built page in headless Chromium"
+cargo test --test e2e -- --ignored --nocapture
+
+echo "scripts/test.sh: all suites passed in $(( $(date +%s) - started )) s" >&2

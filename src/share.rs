@@ -1,0 +1,159 @@
+//! Share links: a [`RunConfig`] as a readable URL query string (`?dataset=moons&seed=3&lr=0.03`), defaults
+//! omitted, and back. A broken link is an error the page shows, never a panic; unknown keys are rejected so
+//! a typo does not silently run something else.
+
+use crate::config::{RunConfig, CONFIG_VERSION};
+use crate::error::{Error, Result};
+use crate::nn::OptimizerConfig;
+use crate::tensor::{Activation, BackendChoice};
+
+fn activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Identity => "identity",
+        Activation::Relu => "relu",
+        Activation::Tanh => "tanh",
+        Activation::Sigmoid => "sigmoid",
+    }
+}
+
+fn backend_name(b: BackendChoice) -> &'static str {
+    match b {
+        BackendChoice::Auto => "auto",
+        BackendChoice::Cpu => "cpu",
+        BackendChoice::Gpu => "gpu",
+    }
+}
+
+/// The query string (without `?`) that [`decode`] turns back into `cfg`; fields at their default are left out.
+pub fn encode(cfg: &RunConfig) -> String {
+    let d = RunConfig::default();
+    let mut parts = vec![format!("v={CONFIG_VERSION}")];
+    let mut put = |key: &str, value: String, default: String| {
+        if value != default {
+            parts.push(format!("{key}={value}"));
+        }
+    };
+    put("dataset", cfg.dataset.clone(), d.dataset.clone());
+    put("algo", cfg.algorithm.clone(), d.algorithm.clone());
+    put("seed", cfg.seed.to_string(), d.seed.to_string());
+    put("backend", backend_name(cfg.backend).into(), backend_name(d.backend).into());
+    put("epochs", cfg.epochs.to_string(), d.epochs.to_string());
+    put("batch", cfg.batch_size.to_string(), d.batch_size.to_string());
+    put("lr", cfg.optimizer.lr().to_string(), d.optimizer.lr().to_string());
+    let hidden = |h: &[usize]| h.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
+    put("hidden", hidden(&cfg.model.hidden), hidden(&d.model.hidden));
+    put("act", activation_name(cfg.model.activation).into(), activation_name(d.model.activation).into());
+    put("points", cfg.data.points.to_string(), d.data.points.to_string());
+    put("noise", cfg.data.noise.to_string(), d.data.noise.to_string());
+    parts.join("&")
+}
+
+/// Parses a query string (with or without the leading `?`) into a config; missing keys take their defaults.
+pub fn decode(query: &str) -> Result<RunConfig> {
+    let mut cfg = RunConfig::default();
+    let query = query.trim_start_matches('?');
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) =
+            pair.split_once('=').ok_or_else(|| Error::invalid("link", format!("`{pair}` is not key=value")))?;
+        let bad = |what: &str| Error::invalid("link", format!("{key}=`{value}` is not {what}"));
+        match key {
+            "v" => {
+                let v: u32 = value.parse().map_err(|_| bad("a version number"))?;
+                if v > CONFIG_VERSION {
+                    return Err(Error::invalid(
+                        "link",
+                        format!("made by a newer bpfree (format {v}, this page reads {CONFIG_VERSION})"),
+                    ));
+                }
+            }
+            "dataset" => cfg.dataset = value.to_string(),
+            "algo" => cfg.algorithm = value.to_string(),
+            "seed" => cfg.seed = value.parse().map_err(|_| bad("a whole number"))?,
+            "backend" => cfg.backend = BackendChoice::parse(value)?,
+            "epochs" => cfg.epochs = value.parse().map_err(|_| bad("a whole number"))?,
+            "batch" => cfg.batch_size = value.parse().ok().filter(|&b| b > 0).ok_or_else(|| bad("a batch size"))?,
+            "lr" => {
+                let lr: f32 = value
+                    .parse()
+                    .ok()
+                    .filter(|v: &f32| v.is_finite() && *v > 0.0)
+                    .ok_or_else(|| bad("a learning rate"))?;
+                cfg.optimizer = match cfg.optimizer {
+                    OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, decoupled, .. } => {
+                        OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay, decoupled }
+                    }
+                    OptimizerConfig::Sgd { momentum, weight_decay, .. } => {
+                        OptimizerConfig::Sgd { lr, momentum, weight_decay }
+                    }
+                };
+            }
+            "hidden" => {
+                cfg.model.hidden = value
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.parse::<usize>().ok().filter(|&w| (1..=1024).contains(&w)))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("a list of layer widths (1..=1024)"))?;
+            }
+            "act" => {
+                cfg.model.activation = match value {
+                    "identity" => Activation::Identity,
+                    "relu" => Activation::Relu,
+                    "tanh" => Activation::Tanh,
+                    "sigmoid" => Activation::Sigmoid,
+                    _ => return Err(bad("relu, tanh, sigmoid or identity")),
+                }
+            }
+            "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,
+            "noise" => cfg.data.noise = value.parse().map_err(|_| bad("a number"))?,
+            _ => return Err(Error::invalid("link", format!("unknown key `{key}`"))),
+        }
+    }
+    crate::data::dataset_info(&cfg.dataset)?;
+    crate::algorithms::algorithm_info(&cfg.algorithm)?;
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_short() {
+        assert_eq!(encode(&RunConfig::default()), format!("v={CONFIG_VERSION}"));
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut cfg = RunConfig {
+            seed: 42,
+            dataset: "spiral".into(),
+            batch_size: 10,
+            backend: BackendChoice::Cpu,
+            ..Default::default()
+        };
+        cfg.optimizer = OptimizerConfig::adam(0.03);
+        cfg.model.hidden = vec![8, 8, 8];
+        cfg.model.activation = Activation::Tanh;
+        cfg.data.noise = 0.25;
+        assert_eq!(decode(&format!("?{}", encode(&cfg))).unwrap(), cfg);
+    }
+
+    #[test]
+    fn broken_links_are_errors() {
+        for q in [
+            "seed=abc",
+            "dataset=nope",
+            "lr=-1",
+            "hidden=4,x",
+            "act=swish",
+            "zzz=1",
+            "noequals",
+            "v=999",
+            "batch=0",
+            "algo=magic",
+        ] {
+            assert!(decode(q).is_err(), "{q} should be rejected");
+        }
+    }
+}

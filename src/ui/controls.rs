@@ -1,0 +1,130 @@
+//! Train / Pause / Step / Reset and the run's settings. Changing a setting resets the run; the address bar
+//! always holds the settings (see `share.rs`).
+
+use super::{runner, AdapterProbe, Session, TrainState};
+use crate::algorithms::ALGORITHMS;
+use crate::config::RunConfig;
+use crate::data::DATASETS;
+use crate::nn::OptimizerConfig;
+use crate::tensor::{Activation, BackendChoice};
+use leptos::prelude::*;
+
+const LEARNING_RATES: &[f32] = &[0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
+const BATCHES: &[usize] = &[1, 8, 16, 32, 64, 128];
+const HIDDEN: &[&str] = &["", "8", "16", "16,16", "32,32", "8,8,8", "64,64,64"];
+
+/// The control panel.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let config = expect_context::<RwSignal<RunConfig>>();
+    let state = expect_context::<RwSignal<TrainState>>();
+    let adapter = expect_context::<RwSignal<AdapterProbe>>();
+    let session = expect_context::<StoredValue<Session, LocalStorage>>();
+
+    // Every settings change starts a fresh run.
+    let change = move |edit: Box<dyn FnOnce(&mut RunConfig)>| {
+        config.update(|c| edit(c));
+        runner::reset(session, state, &config.get_untracked());
+    };
+    let running = move || state.with(|s| s.running);
+    let ready = move || adapter.with(Option::is_some);
+    let on_train = move |_| {
+        if running() {
+            state.update(|s| s.running = false);
+        } else {
+            runner::run(session, state, config.get_untracked(), adapter.get_untracked(), false);
+        }
+    };
+    let on_step = move |_| runner::run(session, state, config.get_untracked(), adapter.get_untracked(), true);
+    let on_reset = move |_| runner::reset(session, state, &config.get_untracked());
+
+    view! {
+        <section class="controls">
+            <div class="buttons">
+                <button id="train-button" class="primary" on:click=on_train disabled=move || !ready()>
+                    {move || if running() { "Pause" } else { "Train" }}
+                </button>
+                <button id="step-button" on:click=on_step disabled=move || running() || !ready()>"Step (1 epoch)"</button>
+                <button id="reset-button" on:click=on_reset>"Reset"</button>
+            </div>
+            <label>"Dataset"
+                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| c.dataset = v)) }>
+                    {DATASETS.iter().map(|d| view! { <option value=d.id selected=move || config.with(|c| c.dataset == d.id)>{d.label}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Algorithm"
+                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| c.algorithm = v)) }>
+                    {ALGORITHMS.iter().map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Backend"
+                <select id="backend-select" on:change=move |ev| {
+                    let v = BackendChoice::parse(&event_target_value(&ev)).unwrap_or_default();
+                    change(Box::new(move |c| c.backend = v))
+                }>
+                    {[(BackendChoice::Auto, "auto", "Auto (WebGPU if available)"), (BackendChoice::Gpu, "gpu", "WebGPU"), (BackendChoice::Cpu, "cpu", "CPU (wasm)")]
+                        .into_iter()
+                        .map(|(b, id, label)| view! { <option value=id selected=move || config.with(|c| c.backend == b)>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>"Learning rate"
+                <select id="lr-select" on:change=move |ev| {
+                    let lr = event_target_value(&ev).parse().unwrap_or(0.01);
+                    change(Box::new(move |c| c.optimizer = OptimizerConfig::adam(lr)))
+                }>
+                    {LEARNING_RATES.iter().map(|&lr| view! { <option value=lr.to_string() selected=move || config.with(|c| c.optimizer.lr() == lr)>{lr.to_string()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Hidden layers"
+                <select id="hidden-select" on:change=move |ev| {
+                    let hidden: Vec<usize> = event_target_value(&ev).split(',').filter_map(|s| s.parse().ok()).collect();
+                    change(Box::new(move |c| c.model.hidden = hidden))
+                }>
+                    {HIDDEN.iter().map(|&h| {
+                        let widths: Vec<usize> = h.split(',').filter_map(|s| s.parse().ok()).collect();
+                        let label = if h.is_empty() { "none (linear)".to_string() } else { h.replace(',', " × ") };
+                        view! { <option value=h selected=move || config.with(|c| c.model.hidden == widths)>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Activation"
+                <select id="activation-select" on:change=move |ev| {
+                    let f = match event_target_value(&ev).as_str() { "tanh" => Activation::Tanh, "sigmoid" => Activation::Sigmoid, "identity" => Activation::Identity, _ => Activation::Relu };
+                    change(Box::new(move |c| c.model.activation = f))
+                }>
+                    {[(Activation::Relu, "relu", "ReLU"), (Activation::Tanh, "tanh", "tanh"), (Activation::Sigmoid, "sigmoid", "sigmoid"), (Activation::Identity, "identity", "linear")]
+                        .into_iter()
+                        .map(|(f, id, label)| view! { <option value=id selected=move || config.with(|c| c.model.activation == f)>{label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>"Batch size"
+                <select id="batch-select" on:change=move |ev| {
+                    let b = event_target_value(&ev).parse().unwrap_or(32);
+                    change(Box::new(move |c| c.batch_size = b))
+                }>
+                    {BATCHES.iter().map(|&b| view! { <option value=b.to_string() selected=move || config.with(|c| c.batch_size == b)>{b.to_string()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Noise"
+                <input id="noise-input" type="range" min="0" max="0.5" step="0.05"
+                    prop:value=move || config.with(|c| c.data.noise.to_string())
+                    on:change=move |ev| {
+                        let n = event_target_value(&ev).parse().unwrap_or(0.1);
+                        change(Box::new(move |c| c.data.noise = n))
+                    }/>
+            </label>
+            <label>"Seed"
+                <input id="seed-input" type="number" min="0"
+                    prop:value=move || config.with(|c| c.seed.to_string())
+                    on:change=move |ev| {
+                        match event_target_value(&ev).parse::<u64>() {
+                            Ok(seed) => change(Box::new(move |c| c.seed = seed)),
+                            Err(_) => state.update(|s| s.error = Some("The seed must be a whole number ≥ 0.".into())),
+                        }
+                    }/>
+            </label>
+        </section>
+    }
+}

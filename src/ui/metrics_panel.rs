@@ -1,0 +1,24 @@
+//! Epoch counter and the latest loss and accuracies, as numbers.
+
+use super::TrainState;
+use leptos::prelude::*;
+
+/// The latest epoch's numbers.
+#[component]
+pub fn MetricsPanel() -> impl IntoView {
+    let state = expect_context::<RwSignal<TrainState>>();
+    let last = move || state.with(|s| s.history.last().cloned());
+    let fmt = move |f: fn(&crate::train::EpochMetrics) -> f32, digits: usize| {
+        move || last().map_or("–".to_string(), |m| format!("{:.*}", digits, f(&m)))
+    };
+    view! {
+        <dl class="metrics">
+            <dt>"Epoch"</dt><dd id="epoch-value">{move || state.with(|s| s.history.len())}</dd>
+            <dt>"Train loss"</dt><dd id="loss-value">{fmt(|m| m.train_loss, 4)}</dd>
+            <dt>"Test loss"</dt><dd id="test-loss-value">{fmt(|m| m.test_loss, 4)}</dd>
+            <dt>"Train accuracy"</dt><dd id="train-accuracy">{fmt(|m| m.train_accuracy, 3)}</dd>
+            <dt>"Test accuracy"</dt><dd id="test-accuracy">{fmt(|m| m.test_accuracy, 3)}</dd>
+            <dt>"Parameters"</dt><dd id="parameter-count">{move || state.with(|s| s.parameters)}</dd>
+        </dl>
+    }
+}

@@ -1,0 +1,203 @@
+//! End to end: serve the built page (`dist/`, from `trunk build --release`) on 127.0.0.1, drive the system's
+//! headless Chromium through chromedriver's WebDriver API, press Train, and check that the displayed loss
+//! falls and the console stays clean. Saves `target/e2e-screenshot.png`.
+//!
+//! Ignored by plain `cargo test` (it needs the built page and a browser); `scripts/test.sh` runs it with
+//! `cargo test --test e2e -- --ignored`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Serves `root` over HTTP/1.0 on an ephemeral loopback port; returns the port.
+fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || respond(stream, &root));
+        }
+    });
+    port
+}
+
+fn respond(mut stream: TcpStream, root: &Path) {
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // drain headers
+    let mut header = String::new();
+    while reader.read_line(&mut header).map(|n| n > 2).unwrap_or(false) {
+        header.clear();
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let rel = if path == "/" { "index.html".to_string() } else { path.trim_start_matches('/').to_string() };
+    let file = root.join(&rel);
+    let (status, body, mime) = match (rel.contains(".."), std::fs::read(&file)) {
+        (false, Ok(body)) => {
+            let mime = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("wasm") => "application/wasm",
+                Some("css") => "text/css",
+                Some("svg") => "image/svg+xml",
+                Some("json") => "application/json",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", body, mime)
+        }
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.0 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+struct Driver {
+    base: String,
+    child: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (scripts/setup.sh test installs it)"));
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { base, child }
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let resp = ureq::post(&format!("{}{path}", self.base)).send_json(body);
+        match resp {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => panic!("POST {path}: {code} {}", r.into_string().unwrap_or_default()),
+            Err(e) => panic!("POST {path}: {e}"),
+        }
+    }
+
+    fn get(&self, path: &str) -> Value {
+        ureq::get(&format!("{}{path}", self.base)).call().unwrap().into_json::<Value>().unwrap()["value"].clone()
+    }
+}
+
+struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+}
+
+impl Session<'_> {
+    fn script(&self, js: &str) -> Value {
+        self.driver.post(&format!("/session/{}/execute/sync", self.id), json!({"script": js, "args": []}))
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.script(&format!("const e = document.querySelector('{selector}'); return e ? e.textContent : null;"))
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn click(&self, selector: &str) {
+        let el = self
+            .driver
+            .post(&format!("/session/{}/element", self.id), json!({"using": "css selector", "value": selector}));
+        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string();
+        self.driver.post(&format!("/session/{}/element/{id}/click", self.id), json!({}));
+    }
+
+    fn wait_for(&self, what: &str, timeout_s: u64, mut ok: impl FnMut(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(timeout_s);
+        while !ok(self) {
+            assert!(Instant::now() < deadline, "timed out after {timeout_s}s waiting for {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn epoch(&self) -> usize {
+        self.text("#epoch-value").trim().parse().unwrap_or(0)
+    }
+}
+
+#[test]
+#[ignore = "needs `trunk build --release` and chromium; run by scripts/test.sh"]
+fn page_trains_on_webgpu_and_loss_falls() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dist = std::env::var_os("BPFREE_DIST").map(PathBuf::from).unwrap_or_else(|| root.join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "{} has no index.html: run `trunk build --release` first",
+        dist.display()
+    );
+    let port = serve(dist);
+    let driver = Driver::start();
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--enable-unsafe-webgpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,860"
+    ]}}}});
+    let id = driver.post("/session", caps)["sessionId"].as_str().unwrap().to_string();
+    let s = Session { driver: &driver, id };
+    let url = format!("http://127.0.0.1:{port}/");
+
+    // A broken share link shows a message in the page and loads the defaults.
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?seed=abc")}));
+    s.wait_for("the broken-link banner", 30, |s| s.text("#error-banner").contains("could not be read"));
+
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    let adapter = s.text("#adapter-info");
+    println!("adapter: {adapter}");
+    assert!(adapter.starts_with("WebGPU"), "Chromium with --enable-unsafe-webgpu must expose an adapter: {adapter}");
+
+    s.click("#train-button");
+    s.wait_for("epoch 2", 120, |s| s.epoch() >= 2);
+    let early: f32 = s.text("#loss-value").parse().unwrap();
+    s.wait_for("epoch 8", 240, |s| s.epoch() >= 8);
+    let late: f32 = s.text("#loss-value").parse().unwrap();
+    let accuracy: f32 = s.text("#test-accuracy").parse().unwrap();
+    let device = s.text("#run-device");
+    println!("loss epoch≈2: {early}, loss epoch≥8: {late}, test accuracy {accuracy}, {device}");
+    assert!(device.contains("BrowserWebGpu"), "the run should use WebGPU: {device}");
+    assert!(late < early, "displayed loss did not fall: {early} -> {late}");
+    assert!(accuracy > 0.8, "test accuracy {accuracy}");
+
+    let shot = driver.get(&format!("/session/{}/screenshot", s.id));
+    let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
+    let out = root.join("target").join("e2e-screenshot.png");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&out, png).unwrap();
+    println!("screenshot: {}", out.display());
+
+    s.click("#train-button"); // pause
+    let errors = s.script("return window.__bpfreeErrors;");
+    assert_eq!(errors, json!([]), "console errors in the page");
+    let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();
+}

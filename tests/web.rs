@@ -1,0 +1,144 @@
+//! The wasm test suite, run in real browsers by `wasm-pack test --headless --chrome` (WebGPU via
+//! `--enable-unsafe-webgpu` in webdriver.json) and `--firefox` (no WebGPU: the CPU fallback).
+//!
+//! Build with `BPFREE_EXPECT_WEBGPU=1` to make a missing adapter a failure (Chromium in CI) or `=0` to require
+//! the fallback (Firefox); unset, both are accepted.
+#![cfg(target_arch = "wasm32")]
+
+use bpfree::config::RunConfig;
+use bpfree::rng::Rng;
+use bpfree::tensor::{self, Activation, AdamStep, Device, Gpu, Tensor};
+use bpfree::train::Trainer;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const EXPECT_WEBGPU: Option<&str> = option_env!("BPFREE_EXPECT_WEBGPU");
+
+/// The browser's WebGPU device, or None where the browser has none (and none is expected).
+async fn webgpu() -> Option<Device> {
+    match Gpu::new().await {
+        Ok(gpu) => {
+            assert_ne!(EXPECT_WEBGPU, Some("0"), "found a WebGPU adapter where none was expected");
+            Some(Device::Gpu(gpu))
+        }
+        Err(e) => {
+            assert_ne!(EXPECT_WEBGPU, Some("1"), "no WebGPU adapter: {e}");
+            console_log!("no WebGPU adapter ({e}): GPU parity skipped, CPU fallback tested");
+            None
+        }
+    }
+}
+
+fn random(rows: usize, cols: usize, seed: u64) -> Vec<f32> {
+    let mut rng = Rng::new(seed);
+    (0..rows * cols).map(|_| rng.uniform(-1.0, 1.0)).collect()
+}
+
+async fn close(op: &str, got: &Tensor, want: &Tensor, tol: f32) {
+    let (g, w) = (got.to_vec().await.unwrap(), want.to_vec().await.unwrap());
+    assert_eq!(g.len(), w.len(), "{op}");
+    let worst = g.iter().zip(&w).map(|(a, b)| (a - b).abs() / (1.0 + b.abs())).fold(0.0f32, f32::max);
+    assert!(worst <= tol, "{op}: max relative difference {worst}");
+}
+
+#[wasm_bindgen_test]
+async fn adapter_is_reported() {
+    match webgpu().await {
+        Some(Device::Gpu(gpu)) => console_log!("WebGPU adapter: {}", gpu.summary()),
+        _ => console_log!("CPU fallback"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn kernel_parity_on_webgpu() {
+    let Some(gpu) = webgpu().await else { return };
+    let cpu = Device::Cpu;
+    let pair = |rows, cols, seed| {
+        let d = random(rows, cols, seed);
+        (cpu.tensor(rows, cols, &d).unwrap(), gpu.tensor(rows, cols, &d).unwrap())
+    };
+    for (ta, tb) in [(false, false), (true, false), (false, true)] {
+        let (a0, a1) = if ta { pair(19, 33, 1) } else { pair(33, 19, 1) };
+        let (b0, b1) = if tb { pair(17, 19, 2) } else { pair(19, 17, 2) };
+        close("matmul", &tensor::matmul(&a1, &b1, ta, tb).unwrap(), &tensor::matmul(&a0, &b0, ta, tb).unwrap(), 1e-4)
+            .await;
+    }
+    let (x0, x1) = pair(40, 10, 3);
+    let (r0, r1) = pair(1, 10, 4);
+    close("add_row", &tensor::add_row(&x1, &r1).unwrap(), &tensor::add_row(&x0, &r0).unwrap(), 1e-5).await;
+    close("sum_rows", &tensor::sum_rows(&x1).unwrap(), &tensor::sum_rows(&x0).unwrap(), 1e-4).await;
+    for f in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+        close("activation", &tensor::activation(&x1, f).unwrap(), &tensor::activation(&x0, f).unwrap(), 1e-4).await;
+        let (g0, g1) = pair(40, 10, 5);
+        let want = tensor::activation_backward(&x0, &g0, f).unwrap();
+        close("activation_backward", &tensor::activation_backward(&x1, &g1, f).unwrap(), &want, 1e-4).await;
+    }
+    let labels: Vec<f32> = (0..40).map(|i| (i % 10) as f32).collect();
+    let (y0, y1) = (cpu.tensor(40, 1, &labels).unwrap(), gpu.tensor(40, 1, &labels).unwrap());
+    let (l0, d0) = tensor::softmax_cross_entropy(&x0, &y0, 0.025).unwrap();
+    let (l1, d1) = tensor::softmax_cross_entropy(&x1, &y1, 0.025).unwrap();
+    close("softmax_cross_entropy loss", &l1, &l0, 1e-4).await;
+    close("softmax_cross_entropy grad", &d1, &d0, 1e-4).await;
+    let idx = [3.0, 0.0, 39.0];
+    let (i0, i1) = (cpu.tensor(3, 1, &idx).unwrap(), gpu.tensor(3, 1, &idx).unwrap());
+    close("gather_rows", &tensor::gather_rows(&x1, &i1).unwrap(), &tensor::gather_rows(&x0, &i0).unwrap(), 0.0).await;
+    let (mut p0, mut p1) = pair(8, 8, 6);
+    let (g0, g1) = pair(8, 8, 7);
+    let (mut m0, mut m1, mut v0, mut v1) =
+        (cpu.zeros(8, 8).unwrap(), gpu.zeros(8, 8).unwrap(), cpu.zeros(8, 8).unwrap(), gpu.zeros(8, 8).unwrap());
+    let hp = AdamStep { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, decoupled: true, t: 1 };
+    tensor::adam(&mut p0, &g0, &mut m0, &mut v0, &hp).unwrap();
+    tensor::adam(&mut p1, &g1, &mut m1, &mut v1, &hp).unwrap();
+    close("adam", &p1, &p0, 1e-4).await;
+}
+
+/// A few epochs on whatever backend the browser offers (WebGPU in Chromium, the CPU in Firefox) lower the loss.
+#[wasm_bindgen_test]
+async fn training_lowers_the_loss_on_the_auto_backend() {
+    let device = webgpu().await.unwrap_or(Device::Cpu);
+    let cfg = RunConfig {
+        data: bpfree::data::SyntheticOptions { points: 200, ..Default::default() },
+        ..RunConfig::default()
+    };
+    let mut trainer = Trainer::new(&cfg, device).unwrap();
+    let first = trainer.run_epoch().await.unwrap();
+    let mut last = first.clone();
+    for _ in 0..4 {
+        last = trainer.run_epoch().await.unwrap();
+    }
+    console_log!(
+        "{}: loss {} -> {}, test accuracy {}",
+        trainer.device().describe(),
+        first.train_loss,
+        last.train_loss,
+        last.test_accuracy
+    );
+    assert!(last.train_loss < first.train_loss, "loss did not fall: {first:?} -> {last:?}");
+}
+
+/// The CPU backend (the fallback for browsers without WebGPU) trains in every browser.
+#[wasm_bindgen_test]
+async fn cpu_fallback_trains() {
+    let cfg = RunConfig {
+        data: bpfree::data::SyntheticOptions { points: 200, ..Default::default() },
+        ..RunConfig::default()
+    };
+    let mut trainer = Trainer::new(&cfg, Device::Cpu).unwrap();
+    let first = trainer.run_epoch().await.unwrap();
+    for _ in 0..9 {
+        trainer.run_epoch().await.unwrap();
+    }
+    let last = trainer.history().last().unwrap().clone();
+    assert!(last.train_loss < first.train_loss / 2.0, "{first:?} -> {last:?}");
+    assert!(last.test_accuracy >= 0.8, "{last:?}");
+}
+
+/// The page mounts and shows its controls.
+#[wasm_bindgen_test]
+async fn app_mounts() {
+    leptos::mount::mount_to_body(bpfree::ui::App);
+    let document = web_sys::window().unwrap().document().unwrap();
+    assert!(document.get_element_by_id("train-button").is_some());
+    assert!(document.get_element_by_id("decision-map").is_some());
+}
