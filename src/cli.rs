@@ -18,8 +18,9 @@ bpfree — train neural networks without backpropagation
 
 USAGE:
   bpfree train --algo ALGO --dataset DATASET [--epochs N] [--seed S] [--backend auto|cpu|gpu]
-               [--batch B] [--lr LR] [--hidden 16,16] [--activation relu|tanh|sigmoid]
+               [--batch B] [--lr LR] [--hidden 16,16] [--activation relu|tanh|sigmoid|elu|gelu|identity]
                [--points N] [--noise SIGMA] [--data DIR]
+  bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
   bpfree info      the GPU adapter wgpu finds
   bpfree list      registered algorithms and datasets
 
@@ -31,6 +32,7 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("train") => train(&args[1..]),
         Some("info") => info(),
+        Some("bench") => crate::bench::run(args.iter().any(|a| a == "--quick")),
         Some("list") => {
             for a in ALGORITHMS {
                 println!("{}", json!({"algorithm": a.id, "label": a.label}));
@@ -95,7 +97,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             "--activation" => {
                 let v = value()?;
                 cfg.model.activation = serde_json::from_value(json!(v)).map_err(|_| {
-                    Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid or identity)"))
+                    Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid, elu, gelu or identity)"))
                 })?;
             }
             other => return Err(Error::invalid("flag", format!("unknown flag `{other}`\n\n{USAGE}"))),

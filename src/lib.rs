@@ -15,7 +15,7 @@
 //! | [`algorithms`] | one file per paper, and the registry |
 //! | [`train`] | the resumable training step function |
 //! | [`share`] | `RunConfig` <-> share-link query string |
-//! | `cli` | the native `bpfree` command (not on wasm) |
+//! | `cli`, `bench` | the native `bpfree` command and its benchmark (not on wasm) |
 //! | `ui` | the Leptos page (wasm only) |
 
 pub mod algorithms;
@@ -28,6 +28,8 @@ pub mod share;
 pub mod tensor;
 pub mod train;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,8 @@ fn activation_name(a: Activation) -> &'static str {
         Activation::Relu => "relu",
         Activation::Tanh => "tanh",
         Activation::Sigmoid => "sigmoid",
+        Activation::Elu => "elu",
+        Activation::Gelu => "gelu",
     }
 }
 
@@ -101,7 +103,9 @@ pub fn decode(query: &str) -> Result<RunConfig> {
                     "relu" => Activation::Relu,
                     "tanh" => Activation::Tanh,
                     "sigmoid" => Activation::Sigmoid,
-                    _ => return Err(bad("relu, tanh, sigmoid or identity")),
+                    "elu" => Activation::Elu,
+                    "gelu" => Activation::Gelu,
+                    _ => return Err(bad("relu, tanh, sigmoid, elu, gelu or identity")),
                 }
             }
             "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,

@@ -6,7 +6,10 @@ mod common;
 
 use bpfree::nn::{softmax_cross_entropy, ActivationLayer, Linear, Mlp, MlpConfig};
 use bpfree::rng::Rng;
-use bpfree::tensor::{Activation, Device, Tensor};
+use bpfree::tensor::{
+    bce_with_logits, goodness, goodness_backward, l2_normalize_rows, l2_normalize_rows_backward, mse, softmax,
+    softmax_backward, Activation, Device, Tensor,
+};
 use common::random;
 use ndarray::Array2;
 
@@ -60,7 +63,14 @@ fn linear_backward() {
 
 #[test]
 fn activation_backward() {
-    for f in [Activation::Identity, Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+    for f in [
+        Activation::Identity,
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Elu,
+        Activation::Gelu,
+    ] {
         let mut layer = ActivationLayer::new(f);
         // keep ReLU inputs away from the kink at 0, where the derivative is undefined
         let x = arr(4, 6, 4).mapv(|v| if v.abs() < 0.05 { v + 0.1 } else { v });
@@ -93,4 +103,125 @@ fn mlp_backward_end_to_end() {
     net.forward(Tensor::Cpu(x.clone())).unwrap();
     let gx = cpu(&net.backward(&Tensor::Cpu(r.clone())).unwrap());
     check("mlp dL/dx", &x, &gx, |x| dot(&cpu(&net.infer(&Tensor::Cpu(x.clone())).unwrap()), &r));
+}
+
+#[test]
+fn l2_normalize_rows_gradient() {
+    let x = arr(4, 5, 10);
+    let r = arr(4, 5, 11);
+    let gx = cpu(&l2_normalize_rows_backward(&Tensor::Cpu(x.clone()), &Tensor::Cpu(r.clone()), 1e-8).unwrap());
+    check("l2_normalize_rows", &x, &gx, |x| dot(&cpu(&l2_normalize_rows(&Tensor::Cpu(x.clone()), 1e-8).unwrap()), &r));
+}
+
+#[test]
+fn softmax_gradients() {
+    for log in [false, true] {
+        let x = arr(3, 5, 12).mapv(|v| 2.0 * v);
+        let r = arr(3, 5, 13);
+        let y = softmax(&Tensor::Cpu(x.clone()), log).unwrap();
+        let gx = cpu(&softmax_backward(&y, &Tensor::Cpu(r.clone()), log).unwrap());
+        check(&format!("softmax log={log}"), &x, &gx, |x| {
+            dot(&cpu(&softmax(&Tensor::Cpu(x.clone()), log).unwrap()), &r)
+        });
+    }
+}
+
+#[test]
+fn elementwise_loss_gradients() {
+    let z = arr(3, 4, 14).mapv(|v| 3.0 * v);
+    let t = arr(3, 4, 15).mapv(|v| f32::from(v > 0.0));
+    let tt = Tensor::Cpu(t.clone());
+    for f in [bce_with_logits, mse] {
+        let (_, g) = f(&Tensor::Cpu(z.clone()), &tt, 1.0).unwrap();
+        check("elementwise loss", &z, &cpu(&g), |z| cpu(&f(&Tensor::Cpu(z.clone()), &tt, 1.0).unwrap().0).sum());
+    }
+}
+
+#[test]
+fn goodness_gradient() {
+    for mean in [false, true] {
+        let x = arr(4, 6, 16);
+        let r = arr(4, 1, 17);
+        let gx = cpu(&goodness_backward(&Tensor::Cpu(x.clone()), &Tensor::Cpu(r.clone()), mean).unwrap());
+        check("goodness", &x, &gx, |x| dot(&cpu(&goodness(&Tensor::Cpu(x.clone()), mean).unwrap()), &r));
+    }
+}
+
+fn small_graph() -> Vec<(u32, u32)> {
+    vec![(0, 1), (1, 0), (1, 2), (2, 3), (3, 1), (4, 4)]
+}
+
+#[test]
+fn gcn_conv_backward() {
+    use bpfree::nn::GcnConv;
+    use bpfree::tensor::Csr;
+    let d = Device::Cpu;
+    let graph = Csr::gcn_normalized(&d, 5, &small_graph()).unwrap();
+    let mut layer = GcnConv::new(&d, 3, 2, &mut Rng::new(20)).unwrap();
+    let x = arr(5, 3, 21);
+    let r = arr(5, 2, 22);
+    layer.forward(&graph, Tensor::Cpu(x.clone())).unwrap();
+    let gx = cpu(&layer.backward(&graph, &Tensor::Cpu(r.clone())).unwrap());
+    let gw = cpu(layer.weight.grad.as_ref().unwrap());
+    let gb = cpu(layer.bias.grad.as_ref().unwrap());
+    let w = cpu(&layer.weight.value);
+    let b = cpu(&layer.bias.value);
+    let f = |x: &Array2<f32>, w: &Array2<f32>, b: &Array2<f32>| {
+        let mut l = GcnConv::new(&d, 3, 2, &mut Rng::new(20)).unwrap();
+        l.weight.value = Tensor::Cpu(w.clone());
+        l.bias.value = Tensor::Cpu(b.clone());
+        dot(&cpu(&l.infer(&graph, &Tensor::Cpu(x.clone())).unwrap()), &r)
+    };
+    check("gcn dX", &x, &gx, |x| f(x, &w, &b));
+    check("gcn dW", &w, &gw, |w| f(&x, w, &b));
+    check("gcn db", &b, &gb, |b| f(&x, &w, b));
+}
+
+#[test]
+fn sage_conv_backward() {
+    use bpfree::nn::SageConv;
+    use bpfree::tensor::Csr;
+    let d = Device::Cpu;
+    let graph = Csr::mean_aggregation(&d, 5, &small_graph()).unwrap();
+    let mut layer = SageConv::new(&d, 3, 2, &mut Rng::new(23)).unwrap();
+    let x = arr(5, 3, 24);
+    let r = arr(5, 2, 25);
+    layer.forward(&graph, Tensor::Cpu(x.clone())).unwrap();
+    let gx = cpu(&layer.backward(&graph, &Tensor::Cpu(r.clone())).unwrap());
+    let grads: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(p.grad.as_ref().unwrap())).collect();
+    let values: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(&p.value)).collect();
+    let f = |x: &Array2<f32>, vals: &[Array2<f32>]| {
+        let mut l = SageConv::new(&d, 3, 2, &mut Rng::new(23)).unwrap();
+        for (p, v) in l.params_mut().into_iter().zip(vals) {
+            p.value = Tensor::Cpu(v.clone());
+        }
+        dot(&cpu(&l.infer(&graph, &Tensor::Cpu(x.clone())).unwrap()), &r)
+    };
+    check("sage dX", &x, &gx, |x| f(x, &values));
+    for i in 0..3 {
+        check(&format!("sage param {i}"), &values[i], &grads[i], |v| {
+            let mut vals = values.clone();
+            vals[i] = v.clone();
+            f(&x, &vals)
+        });
+    }
+}
+
+#[test]
+fn embedding_backward_accumulates_repeated_ids() {
+    use bpfree::nn::Embedding;
+    let d = Device::Cpu;
+    let mut table = Embedding::new(&d, 4, 3, &mut Rng::new(30)).unwrap();
+    let ids = [2, 0, 2];
+    let r = arr(3, 3, 31);
+    table.forward(&ids).unwrap();
+    table.backward(&Tensor::Cpu(r.clone())).unwrap();
+    let w = cpu(&table.weight.value);
+    let gw = cpu(table.weight.grad.as_ref().unwrap());
+    check("embedding dW", &w, &gw, |w| {
+        let mut t = Embedding::new(&d, 4, 3, &mut Rng::new(30)).unwrap();
+        t.weight.value = Tensor::Cpu(w.clone());
+        dot(&cpu(&t.infer(&ids).unwrap()), &r)
+    });
+    assert!(table.infer(&[4]).is_err(), "id out of range");
 }

@@ -28,7 +28,7 @@ fn read(t: &Tensor) -> Vec<f32> {
 #[test]
 fn matmul() {
     let Some(d) = both() else { return };
-    for &(m, k, n) in &[(1, 1, 1), (3, 5, 7), (16, 16, 16), (33, 17, 65), (128, 64, 10)] {
+    for &(m, k, n) in &[(1, 1, 1), (3, 5, 7), (16, 16, 16), (33, 17, 65), (128, 64, 10), (130, 70, 200)] {
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
             let (ar, ac) = if ta { (k, m) } else { (m, k) };
             let (br, bc) = if tb { (n, k) } else { (k, n) };
@@ -37,6 +37,8 @@ fn matmul() {
             let want = read(&bpfree::tensor::matmul(&a_cpu, &b_cpu, ta, tb).unwrap());
             let got = read(&bpfree::tensor::matmul(&a_gpu, &b_gpu, ta, tb).unwrap());
             assert_close(&format!("matmul {m}x{k}x{n} ta={ta} tb={tb}"), &got, &want, TOL);
+            let naive = read(&bpfree::tensor::matmul_naive(&a_gpu, &b_gpu, ta, tb).unwrap());
+            assert_close(&format!("matmul_naive {m}x{k}x{n} ta={ta} tb={tb}"), &naive, &want, TOL);
         }
     }
 }
@@ -71,7 +73,14 @@ fn activation_and_backward() {
     let Some(d) = both() else { return };
     let (x0, x1) = pair(&d, 40, 129, 6);
     let (g0, g1) = pair(&d, 40, 129, 7);
-    for f in [Activation::Identity, Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+    for f in [
+        Activation::Identity,
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Elu,
+        Activation::Gelu,
+    ] {
         let want = read(&bpfree::tensor::activation(&x0, f).unwrap());
         assert_close(&format!("activation {f:?}"), &read(&bpfree::tensor::activation(&x1, f).unwrap()), &want, TOL);
         let want = read(&bpfree::tensor::activation_backward(&x0, &g0, f).unwrap());
@@ -179,4 +188,150 @@ fn memory_stays_flat_when_shapes_repeat() {
     let m = g.memory();
     assert_eq!(m.created_buffers, created_after_warmup, "buffers keep being created: {m:?}");
     assert_eq!(m.live_buffers, 1, "only the weight is live: {m:?}");
+}
+
+#[test]
+fn l2_normalize_rows_and_backward() {
+    let Some(d) = both() else { return };
+    let mut data = random(33, 20, 50);
+    data[20..40].iter_mut().for_each(|v| *v = 0.0); // a zero row: output 0, gradient g / eps
+    let (x0, x1) = (d.0.tensor(33, 20, &data).unwrap(), d.1.tensor(33, 20, &data).unwrap());
+    let (g0, g1) = pair(&d, 33, 20, 51);
+    let want = read(&bpfree::tensor::l2_normalize_rows(&x0, 1e-8).unwrap());
+    assert_close("l2_normalize_rows", &read(&bpfree::tensor::l2_normalize_rows(&x1, 1e-8).unwrap()), &want, TOL);
+    // eps = 1e-3 keeps the zero row's gradient (g / eps) in a range where a relative tolerance is meaningful
+    let want = read(&bpfree::tensor::l2_normalize_rows_backward(&x0, &g0, 1e-3).unwrap());
+    let got = read(&bpfree::tensor::l2_normalize_rows_backward(&x1, &g1, 1e-3).unwrap());
+    assert_close("l2_normalize_rows_backward", &got, &want, TOL);
+}
+
+#[test]
+fn spmm_and_transpose() {
+    let Some(d) = both() else { return };
+    // a random directed multigraph on 300 nodes; node 299 has no in-edges
+    let mut rng = bpfree::rng::Rng::new(60);
+    let edges: Vec<(u32, u32)> = (0..2000).map(|_| (rng.below(300) as u32, rng.below(299) as u32)).collect();
+    let (x0, x1) = pair(&d, 300, 24, 61);
+    for build in [Csr::gcn_normalized, Csr::mean_aggregation] {
+        let (a0, a1) = (build(&d.0, 300, &edges).unwrap(), build(&d.1, 300, &edges).unwrap());
+        assert_close("spmm", &read(&spmm(&a1, &x1).unwrap()), &read(&spmm(&a0, &x0).unwrap()), TOL);
+        let want = read(&spmm_transposed(&a0, &x0).unwrap());
+        assert_close("spmm_transposed", &read(&spmm_transposed(&a1, &x1).unwrap()), &want, TOL);
+    }
+}
+
+#[test]
+fn sum_squares_clip_and_centralize() {
+    let Some(d) = both() else { return };
+    let (a0, a1) = pair(&d, 300, 70, 70); // 21,000 values: many strides of the one-workgroup reduction
+    assert_close("sum_squares", &read(&sum_squares(&a1).unwrap()), &read(&sum_squares(&a0).unwrap()), TOL);
+    let (mut b0, mut b1) = pair(&d, 5, 9, 71);
+    let (mut c0, mut c1) = (a0.try_clone().unwrap(), a1.try_clone().unwrap());
+    clip_global_norm(&mut [&mut b0, &mut c0], 2.0).unwrap();
+    clip_global_norm(&mut [&mut b1, &mut c1], 2.0).unwrap();
+    assert_close("clip_global_norm", &read(&b1), &read(&b0), TOL);
+    assert_close("clip_global_norm", &read(&c1), &read(&c0), TOL);
+    centralize_columns(&mut b0).unwrap();
+    centralize_columns(&mut b1).unwrap();
+    assert_close("centralize_columns", &read(&b1), &read(&b0), TOL);
+}
+
+#[test]
+fn reduce_both_axes() {
+    let Some(d) = both() else { return };
+    let (x0, x1) = pair(&d, 37, 300, 80);
+    for axis in [0, 1] {
+        for op in [Reduction::Sum, Reduction::Mean, Reduction::Max, Reduction::Argmax] {
+            let want = read(&reduce(&x0, axis, op).unwrap());
+            assert_close(&format!("reduce {op:?} axis {axis}"), &read(&reduce(&x1, axis, op).unwrap()), &want, TOL);
+        }
+    }
+}
+
+#[test]
+fn softmax_and_backward() {
+    let Some(d) = both() else { return };
+    let (x0, x1) = pair(&d, 50, 12, 81);
+    let (g0, g1) = pair(&d, 50, 12, 82);
+    for log in [false, true] {
+        let (y0, y1) = (softmax(&x0, log).unwrap(), softmax(&x1, log).unwrap());
+        assert_close(&format!("softmax log={log}"), &read(&y1), &read(&y0), TOL);
+        let want = read(&softmax_backward(&y0, &g0, log).unwrap());
+        assert_close(
+            &format!("softmax_backward log={log}"),
+            &read(&softmax_backward(&y1, &g1, log).unwrap()),
+            &want,
+            TOL,
+        );
+    }
+}
+
+#[test]
+fn one_hot_rows() {
+    let Some(d) = both() else { return };
+    let labels = [2.0, 0.0, 9.0, 1.0];
+    let (l0, l1) = (d.0.tensor(4, 1, &labels).unwrap(), d.1.tensor(4, 1, &labels).unwrap());
+    let want = read(&one_hot(&l0, 3).unwrap());
+    assert_eq!(want, vec![0., 0., 1., 1., 0., 0., 0., 0., 0., 0., 1., 0.]);
+    assert_eq!(read(&one_hot(&l1, 3).unwrap()), want);
+}
+
+#[test]
+fn random_is_the_same_on_both_backends() {
+    let Some(d) = both() else { return };
+    let u = Distribution::Uniform { lo: -2.0, hi: 3.0 };
+    let (a, b) = (
+        read(&bpfree::tensor::random(&d.0, 100, 70, u, 42).unwrap()),
+        read(&bpfree::tensor::random(&d.1, 100, 70, u, 42).unwrap()),
+    );
+    assert_eq!(a, b, "uniform draws must match bit for bit");
+    assert!(a.iter().all(|v| (-2.0..3.0).contains(v)));
+    assert_ne!(a, read(&bpfree::tensor::random(&d.0, 100, 70, u, 43).unwrap()), "another seed, other numbers");
+    let n = Distribution::Normal { mean: 1.0, std: 2.0 };
+    let (a, b) = (
+        read(&bpfree::tensor::random(&d.0, 200, 100, n, 7).unwrap()),
+        read(&bpfree::tensor::random(&d.1, 200, 100, n, 7).unwrap()),
+    );
+    assert_close("random normal", &b, &a, 1e-4);
+    let mean = a.iter().sum::<f32>() / a.len() as f32;
+    let var = a.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / a.len() as f32;
+    assert!((mean - 1.0).abs() < 0.05 && (var.sqrt() - 2.0).abs() < 0.05, "mean {mean}, std {}", var.sqrt());
+}
+
+#[test]
+fn losses_and_goodness() {
+    let Some(d) = both() else { return };
+    let (z0, z1) = pair(&d, 40, 6, 90);
+    let t: Vec<f32> = random(40, 6, 91).iter().map(|v| f32::from(*v > 0.0)).collect();
+    let (t0, t1) = (d.0.tensor(40, 6, &t).unwrap(), d.1.tensor(40, 6, &t).unwrap());
+    for (name, f) in [("bce_with_logits", bce_with_logits as fn(&Tensor, &Tensor, f32) -> _), ("mse", mse)] {
+        let (l0, g0) = f(&z0, &t0, 0.5).unwrap();
+        let (l1, g1) = f(&z1, &t1, 0.5).unwrap();
+        assert_close(&format!("{name} loss"), &read(&l1), &read(&l0), TOL);
+        assert_close(&format!("{name} grad"), &read(&g1), &read(&g0), TOL);
+    }
+    let (r0, r1) = pair(&d, 40, 1, 92);
+    for mean in [false, true] {
+        assert_close("goodness", &read(&goodness(&z1, mean).unwrap()), &read(&goodness(&z0, mean).unwrap()), TOL);
+        let want = read(&goodness_backward(&z0, &r0, mean).unwrap());
+        assert_close("goodness_backward", &read(&goodness_backward(&z1, &r1, mean).unwrap()), &want, TOL);
+    }
+}
+
+#[test]
+fn concat_and_slice() {
+    let Some(d) = both() else { return };
+    let (a0, a1) = pair(&d, 7, 3, 100);
+    let (b0, b1) = pair(&d, 7, 5, 101);
+    let (c0, c1) = (concat(&[&a0, &b0], 1).unwrap(), concat(&[&a1, &b1], 1).unwrap());
+    assert_eq!(c0.shape(), [7, 8]);
+    assert_close("concat cols", &read(&c1), &read(&c0), 0.0);
+    assert_close("slice back", &read(&slice(&c0, 1, 3..8).unwrap()), &read(&b0), 0.0);
+    assert_close("slice gpu", &read(&slice(&c1, 1, 3..8).unwrap()), &read(&b0), 0.0);
+    let (r0, r1) = (concat(&[&a0, &a0], 0).unwrap(), concat(&[&a1, &a1], 0).unwrap());
+    assert_eq!(r1.shape(), [14, 3]);
+    assert_close("concat rows", &read(&r1), &read(&r0), 0.0);
+    assert_close("slice rows", &read(&slice(&r1, 0, 7..14).unwrap()), &read(&a0), 0.0);
+    assert!(concat(&[&a0, &b0], 0).is_err(), "column counts differ");
+    assert!(slice(&a0, 1, 2..9).is_err());
 }

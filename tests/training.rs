@@ -47,3 +47,24 @@ fn decision_map_covers_the_plane() {
     assert_eq!(map.probability.len(), 400);
     assert!(map.probability.iter().all(|p| (0.0..=1.0).contains(p)));
 }
+
+#[test]
+fn gpu_memory_stays_flat_over_10000_steps() {
+    let Some(gpu) = common::gpu() else { return };
+    let cfg = RunConfig { batch_size: 10, ..RunConfig::default() }; // 80 steps per epoch
+    let mut trainer = Trainer::new(&cfg, gpu).unwrap();
+    let mut after_warmup = None;
+    for step in 0..10_000 {
+        trainer.step().unwrap();
+        if trainer.epoch_complete() {
+            block_on(trainer.end_epoch()).unwrap();
+        }
+        if step == 500 {
+            after_warmup = Some(trainer.device().memory());
+        }
+    }
+    let (early, late) = (after_warmup.unwrap(), trainer.device().memory());
+    println!("after 500 steps: {early:?}\nafter 10,000 steps: {late:?}");
+    assert_eq!(late.created_buffers, early.created_buffers, "new buffers keep being created");
+    assert_eq!(late.live_bytes, early.live_bytes, "live device memory grows");
+}

@@ -68,7 +68,7 @@ async fn kernel_parity_on_webgpu() {
     let (r0, r1) = pair(1, 10, 4);
     close("add_row", &tensor::add_row(&x1, &r1).unwrap(), &tensor::add_row(&x0, &r0).unwrap(), 1e-5).await;
     close("sum_rows", &tensor::sum_rows(&x1).unwrap(), &tensor::sum_rows(&x0).unwrap(), 1e-4).await;
-    for f in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+    for f in [Activation::Relu, Activation::Tanh, Activation::Sigmoid, Activation::Elu, Activation::Gelu] {
         close("activation", &tensor::activation(&x1, f).unwrap(), &tensor::activation(&x0, f).unwrap(), 1e-4).await;
         let (g0, g1) = pair(40, 10, 5);
         let want = tensor::activation_backward(&x0, &g0, f).unwrap();

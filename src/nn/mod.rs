@@ -3,16 +3,24 @@
 //! `backward`, so every stop-gradient boundary of a local-learning algorithm is a visible line of code.
 
 mod activation;
+mod embedding;
+mod gcn;
 mod linear;
 mod loss;
 mod mlp;
 mod optim;
+mod sage;
+mod schedule;
 
 pub use activation::ActivationLayer;
+pub use embedding::Embedding;
+pub use gcn::GcnConv;
 pub use linear::Linear;
 pub use loss::{softmax_cross_entropy, LossOutput};
 pub use mlp::{Mlp, MlpConfig};
-pub use optim::{Optimizer, OptimizerConfig};
+pub use optim::{centralize_gradients, clip_gradients, Optimizer, OptimizerConfig};
+pub use sage::SageConv;
+pub use schedule::LrSchedule;
 
 use crate::error::Result;
 use crate::tensor::{add_scaled, Tensor};

@@ -57,6 +57,13 @@ impl Optimizer {
         Optimizer { cfg, t: 0, slots: Vec::new() }
     }
 
+    /// Changes the learning rate (for schedules; see [`super::LrSchedule`]).
+    pub fn set_lr(&mut self, new_lr: f32) {
+        match &mut self.cfg {
+            OptimizerConfig::Adam { lr, .. } | OptimizerConfig::Sgd { lr, .. } => *lr = new_lr,
+        }
+    }
+
     /// Steps taken so far.
     pub fn steps(&self) -> u32 {
         self.t
@@ -93,4 +100,27 @@ impl Optimizer {
         }
         Ok(())
     }
+}
+
+/// Gradient centralisation (Yong et al., 2020) of every weight matrix in `params` (those with more than one
+/// row; biases are skipped), as CCL's code applies it before clipping (spec ccl.md §1, step 1).
+pub fn centralize_gradients(params: &mut [&mut Param]) -> Result<()> {
+    for p in params.iter_mut() {
+        if p.value.rows() > 1 {
+            if let Some(g) = p.grad.as_mut() {
+                crate::tensor::centralize_columns(g)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Global-norm clipping of the gradients of `params` taken as one group (PyTorch's `clip_grad_norm_`):
+/// `coef = min(1, max_norm / (sqrt(Σ ||g||²) + 1e-6))`. Does nothing when `max_norm` is 0.
+pub fn clip_gradients(params: &mut [&mut Param], max_norm: f32) -> Result<()> {
+    if max_norm <= 0.0 {
+        return Ok(());
+    }
+    let mut grads: Vec<&mut crate::tensor::Tensor> = params.iter_mut().filter_map(|p| p.grad.as_mut()).collect();
+    crate::tensor::clip_global_norm(&mut grads, max_norm)
 }

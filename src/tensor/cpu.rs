@@ -2,7 +2,7 @@
 //! without WebGPU. One function per kernel, with the kernel's name; shapes are checked by the caller
 //! (`tensor::*`).
 
-use super::{Activation, AdamStep, SgdStep};
+use super::{Activation, AdamStep, Block, Distribution, Reduction, SgdStep};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
 
 /// `op(a) · op(b)`.
@@ -31,6 +31,18 @@ fn sigmoid(v: f32) -> f32 {
     }
 }
 
+/// erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the formula the WGSL kernels use.
+pub fn erf_approx(v: f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * v.abs());
+    let poly = t * (0.254_829_6 + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152 + t * 1.061_405_4))));
+    let e = 1.0 - poly * (-v * v).exp();
+    if v >= 0.0 {
+        e
+    } else {
+        -e
+    }
+}
+
 /// `f(x)` elementwise.
 pub fn activation(x: ArrayView2<f32>, f: Activation) -> Array2<f32> {
     match f {
@@ -38,6 +50,8 @@ pub fn activation(x: ArrayView2<f32>, f: Activation) -> Array2<f32> {
         Activation::Relu => x.mapv(|v| v.max(0.0)),
         Activation::Tanh => x.mapv(f32::tanh),
         Activation::Sigmoid => x.mapv(sigmoid),
+        Activation::Elu => x.mapv(|v| if v > 0.0 { v } else { v.exp() - 1.0 }),
+        Activation::Gelu => x.mapv(|v| 0.5 * v * (1.0 + erf_approx(v * std::f32::consts::FRAC_1_SQRT_2))),
     }
 }
 
@@ -48,6 +62,16 @@ pub fn activation_backward(x: ArrayView2<f32>, grad_out: ArrayView2<f32>, f: Act
         Activation::Relu => f32::from(v > 0.0),
         Activation::Tanh => 1.0 - v.tanh() * v.tanh(),
         Activation::Sigmoid => sigmoid(v) * (1.0 - sigmoid(v)),
+        Activation::Elu => {
+            if v > 0.0 {
+                1.0
+            } else {
+                v.exp()
+            }
+        }
+        Activation::Gelu => {
+            0.5 * (1.0 + erf_approx(v * std::f32::consts::FRAC_1_SQRT_2)) + v * 0.398_942_3 * (-0.5 * v * v).exp()
+        }
     };
     Zip::from(&x).and(&grad_out).map_collect(|&v, &g| g * derivative(v))
 }
@@ -119,4 +143,200 @@ pub fn sgd(mut param: ArrayViewMut2<f32>, grad: ArrayView2<f32>, mut velocity: A
         *vel = hp.momentum * *vel + g;
         *p -= hp.lr * *vel;
     });
+}
+
+/// `y = x / (||x||_2 + eps)` per row.
+pub fn l2_normalize_rows(x: ArrayView2<f32>, eps: f32) -> Array2<f32> {
+    let mut y = x.to_owned();
+    for mut row in y.rows_mut() {
+        let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+        row.mapv_inplace(|v| v / (norm + eps));
+    }
+    y
+}
+
+/// Backward of [`l2_normalize_rows`]: `dx = g / d - x (x·g) / (n d²)` with `n = ||x||`, `d = n + eps`.
+pub fn l2_normalize_rows_backward(x: ArrayView2<f32>, grad_y: ArrayView2<f32>, eps: f32) -> Array2<f32> {
+    let mut out = Array2::zeros(x.dim());
+    for ((xr, gr), mut o) in x.rows().into_iter().zip(grad_y.rows()).zip(out.rows_mut()) {
+        let n = xr.iter().map(|v| v * v).sum::<f32>().sqrt();
+        let d = n + eps;
+        let xg: f32 = xr.iter().zip(gr.iter()).map(|(a, b)| a * b).sum();
+        let k = if n > 0.0 { xg / (n * d * d) } else { 0.0 };
+        for ((o, &xv), &gv) in o.iter_mut().zip(xr.iter()).zip(gr.iter()) {
+            *o = gv / d - xv * k;
+        }
+    }
+    out
+}
+
+/// CSR times dense, edges summed in CSR order.
+pub fn spmm(row_ptr: &[u32], col_index: &[u32], values: &[f32], x: ArrayView2<f32>) -> Array2<f32> {
+    let rows = row_ptr.len().saturating_sub(1);
+    let mut out = Array2::zeros((rows, x.ncols()));
+    for (r, mut o) in out.rows_mut().into_iter().enumerate() {
+        for e in row_ptr[r] as usize..row_ptr[r + 1] as usize {
+            o.scaled_add(values[e], &x.row(col_index[e] as usize));
+        }
+    }
+    out
+}
+
+/// `[1, 1]`: the sum of squares of every element.
+pub fn sum_squares(x: ArrayView2<f32>) -> Array2<f32> {
+    Array2::from_elem((1, 1), x.iter().map(|v| v * v).sum())
+}
+
+/// `g *= min(1, max_norm / (sqrt(total_sq) + 1e-6))`.
+pub fn clip_by_norm(mut g: ArrayViewMut2<f32>, total_sq: f32, max_norm: f32) {
+    let coef = (max_norm / (total_sq.sqrt() + 1e-6)).min(1.0);
+    g.mapv_inplace(|v| v * coef);
+}
+
+/// `g[:, c] -= mean_r g[r, c]`.
+pub fn centralize_columns(mut g: ArrayViewMut2<f32>) {
+    let rows = g.nrows().max(1) as f32;
+    for mut col in g.columns_mut() {
+        let mean = col.sum() / rows;
+        col.mapv_inplace(|v| v - mean);
+    }
+}
+
+/// Reduction along `axis` (0: over rows -> `1 x cols`; 1: over columns -> `rows x 1`), in index order;
+/// argmax returns the first maximum.
+pub fn reduce(x: ArrayView2<f32>, axis: usize, op: Reduction) -> Array2<f32> {
+    let lanes: Vec<Vec<f32>> = if axis == 0 {
+        x.columns().into_iter().map(|c| c.to_vec()).collect()
+    } else {
+        x.rows().into_iter().map(|r| r.to_vec()).collect()
+    };
+    let values: Vec<f32> = lanes
+        .iter()
+        .map(|lane| match op {
+            Reduction::Sum => lane.iter().sum(),
+            Reduction::Mean => lane.iter().sum::<f32>() / lane.len().max(1) as f32,
+            Reduction::Max => lane.iter().copied().fold(lane.first().copied().unwrap_or(0.0), f32::max),
+            Reduction::Argmax => {
+                let mut best = 0;
+                for (i, &v) in lane.iter().enumerate() {
+                    if v > lane[best] {
+                        best = i;
+                    }
+                }
+                best as f32
+            }
+        })
+        .collect();
+    let n = values.len();
+    let shape = if axis == 0 { (1, n) } else { (n, 1) };
+    Array2::from_shape_vec(shape, values).unwrap_or_else(|_| Array2::zeros(shape))
+}
+
+/// Row-wise softmax, or log-softmax when `log` is set.
+pub fn softmax(x: ArrayView2<f32>, log: bool) -> Array2<f32> {
+    let mut y = x.to_owned();
+    for mut row in y.rows_mut() {
+        let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let log_z = top + row.iter().map(|&v| (v - top).exp()).sum::<f32>().ln();
+        row.mapv_inplace(|v| if log { v - log_z } else { (v - log_z).exp() });
+    }
+    y
+}
+
+/// Backward of [`softmax`] from its output `y` and the upstream gradient `g`.
+pub fn softmax_backward(y: ArrayView2<f32>, g: ArrayView2<f32>, log: bool) -> Array2<f32> {
+    let mut dx = Array2::zeros(y.dim());
+    for ((yr, gr), mut o) in y.rows().into_iter().zip(g.rows()).zip(dx.rows_mut()) {
+        let dot: f32 = yr.iter().zip(gr.iter()).map(|(a, b)| a * b).sum();
+        let total: f32 = gr.sum();
+        for ((o, &yv), &gv) in o.iter_mut().zip(yr.iter()).zip(gr.iter()) {
+            *o = if log { gv - yv.exp() * total } else { yv * (gv - dot) };
+        }
+    }
+    dx
+}
+
+/// One-hot rows of class ids (an id out of range gives a zero row).
+pub fn one_hot(labels: &[f32], classes: usize) -> Array2<f32> {
+    let mut out = Array2::zeros((labels.len(), classes));
+    for (r, &l) in labels.iter().enumerate() {
+        if l >= 0.0 && (l as usize) < classes {
+            out[[r, l as usize]] = 1.0;
+        }
+    }
+    out
+}
+
+/// The PCG output permutation, as in `random.wgsl`.
+fn pcg(v: u32) -> u32 {
+    let state = v.wrapping_mul(747_796_405).wrapping_add(2_891_336_453);
+    let word = ((state >> ((state >> 28) + 4)) ^ state).wrapping_mul(277_803_737);
+    (word >> 22) ^ word
+}
+
+/// `u(counter)` in [0, 1) for a seed, as in `random.wgsl`.
+fn unit(counter: u32, seed: u64) -> f32 {
+    let h = pcg(pcg(counter ^ seed as u32).wrapping_add((seed >> 32) as u32));
+    (h >> 8) as f32 * (1.0 / 16_777_216.0)
+}
+
+/// A counter-based draw: element `i` depends only on `(seed, i)` (see `random.wgsl`).
+pub fn random(rows: usize, cols: usize, dist: Distribution, seed: u64) -> Array2<f32> {
+    let (code, a, b) = dist.params();
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        let i = (r * cols + c) as u32;
+        if code == 1 {
+            let u1 = 1.0 - unit(2 * i, seed);
+            let u2 = unit(2 * i + 1, seed);
+            a + b * (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
+        } else {
+            a + (b - a) * unit(i, seed)
+        }
+    })
+}
+
+/// Elementwise BCE with logits `max(z,0) - z t + ln(1 + e^-|z|)` and `scale (σ(z) - t)`.
+pub fn bce_with_logits(z: ArrayView2<f32>, t: ArrayView2<f32>, scale: f32) -> (Array2<f32>, Array2<f32>) {
+    let loss = Zip::from(&z).and(&t).map_collect(|&v, &t| v.max(0.0) - v * t + (-v.abs()).exp().ln_1p());
+    let grad = Zip::from(&z).and(&t).map_collect(|&v, &t| scale * (sigmoid(v) - t));
+    (loss, grad)
+}
+
+/// Elementwise squared error `(y - t)²` and `scale 2 (y - t)`.
+pub fn mse(y: ArrayView2<f32>, t: ArrayView2<f32>, scale: f32) -> (Array2<f32>, Array2<f32>) {
+    let loss = Zip::from(&y).and(&t).map_collect(|&a, &b| (a - b) * (a - b));
+    let grad = Zip::from(&y).and(&t).map_collect(|&a, &b| scale * 2.0 * (a - b));
+    (loss, grad)
+}
+
+/// Per-row sum (or mean) of squares, `rows x 1`.
+pub fn goodness(x: ArrayView2<f32>, mean: bool) -> Array2<f32> {
+    let cols = x.ncols().max(1) as f32;
+    let g = x.rows().into_iter().map(|r| {
+        let s: f32 = r.iter().map(|v| v * v).sum();
+        if mean {
+            s / cols
+        } else {
+            s
+        }
+    });
+    Array2::from_shape_vec((x.nrows(), 1), g.collect()).unwrap_or_else(|_| Array2::zeros((x.nrows(), 1)))
+}
+
+/// `dx = g_r 2 x` (`/ cols` for the mean).
+pub fn goodness_backward(x: ArrayView2<f32>, g: ArrayView2<f32>, mean: bool) -> Array2<f32> {
+    let k = if mean { 2.0 / x.ncols().max(1) as f32 } else { 2.0 };
+    let mut dx = x.to_owned();
+    for (mut row, gr) in dx.rows_mut().into_iter().zip(g.rows()) {
+        row.mapv_inplace(|v| gr[0] * k * v);
+    }
+    dx
+}
+
+/// `dst[block.dst + (r, c)] = src[block.src + (r, c)]`.
+pub fn copy_block(src: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>, block: &Block) {
+    let [sr, sc] = block.src;
+    let [dr, dc] = block.dst;
+    let (h, w) = (block.height, block.width);
+    dst.slice_mut(ndarray::s![dr..dr + h, dc..dc + w]).assign(&src.slice(ndarray::s![sr..sr + h, sc..sc + w]));
 }

@@ -7,9 +7,11 @@
 pub mod cpu;
 pub mod gpu;
 mod ops;
+mod sparse;
 
 pub use gpu::{AdapterSummary, Gpu, GpuTensor, MemoryStats};
 pub use ops::*;
+pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};
 
 use crate::error::{Error, Result};
 use ndarray::Array2;
@@ -211,6 +213,10 @@ pub enum Activation {
     Tanh,
     /// `1 / (1 + e^-x)`.
     Sigmoid,
+    /// `x` for `x > 0`, else `e^x - 1` (α = 1, PyTorch's default).
+    Elu,
+    /// `x Φ(x)`, the exact (erf) form, PyTorch's default.
+    Gelu,
 }
 
 impl Activation {
@@ -221,6 +227,8 @@ impl Activation {
             Activation::Relu => 1,
             Activation::Tanh => 2,
             Activation::Sigmoid => 3,
+            Activation::Elu => 4,
+            Activation::Gelu => 5,
         }
     }
 }
@@ -253,4 +261,57 @@ pub struct SgdStep {
     pub lr: f32,
     pub momentum: f32,
     pub weight_decay: f32,
+}
+
+/// What [`reduce`] computes along its axis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reduction {
+    /// Sum.
+    Sum,
+    /// Arithmetic mean.
+    Mean,
+    /// Maximum.
+    Max,
+    /// Index of the first maximum (as f32).
+    Argmax,
+}
+
+impl Reduction {
+    /// The `op` code of `reduce.wgsl`.
+    pub fn code(self) -> u32 {
+        match self {
+            Reduction::Sum => 0,
+            Reduction::Mean => 1,
+            Reduction::Max => 2,
+            Reduction::Argmax => 3,
+        }
+    }
+}
+
+/// A distribution for [`random`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Distribution {
+    /// Uniform in `[lo, hi)`.
+    Uniform { lo: f32, hi: f32 },
+    /// Gaussian with this mean and standard deviation.
+    Normal { mean: f32, std: f32 },
+}
+
+impl Distribution {
+    /// `(dist code, a, b)` of `random.wgsl`.
+    pub fn params(self) -> (u32, f32, f32) {
+        match self {
+            Distribution::Uniform { lo, hi } => (0, lo, hi),
+            Distribution::Normal { mean, std } => (1, mean, std),
+        }
+    }
+}
+
+/// A rectangular block to copy: `height x width` elements from `src = [row, col]` to `dst = [row, col]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub height: usize,
+    pub width: usize,
+    pub src: [usize; 2],
+    pub dst: [usize; 2],
 }

@@ -1,7 +1,7 @@
 //! The operations: shape checks, then one `match` on the backend. Names match the kernels
 //! (`gpu/<name>.wgsl`, `cpu::<name>`).
 
-use super::{cpu, gpu, Activation, AdamStep, SgdStep, Tensor};
+use super::{cpu, gpu, Activation, AdamStep, Block, Device, Distribution, Reduction, SgdStep, Tensor};
 use crate::error::{Error, Result};
 
 fn mismatch(op: &'static str) -> Error {
@@ -10,13 +10,8 @@ fn mismatch(op: &'static str) -> Error {
 
 /// `op(a) · op(b)`, where `op` transposes when its flag is set.
 pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
-    let [ar, ac] = a.shape();
-    let [br, bc] = b.shape();
-    let (m, k) = if trans_a { (ac, ar) } else { (ar, ac) };
-    let (k2, n) = if trans_b { (bc, br) } else { (br, bc) };
-    if k != k2 {
-        return Err(Error::shape("matmul", format!("{m}x{k} times {k2}x{n}")));
-    }
+    let [m, n] = matmul_shape(a, b, trans_a, trans_b)?;
+    let k = if trans_a { a.rows() } else { a.cols() };
     match (a, b) {
         (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(cpu::matmul(a.view(), b.view(), trans_a, trans_b))),
         (Tensor::Gpu(ga), Tensor::Gpu(gb)) => {
@@ -24,6 +19,30 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
         }
         _ => Err(mismatch("matmul")),
     }
+}
+
+/// The untiled GPU matmul (a benchmark baseline); on the CPU the same as [`matmul`].
+pub fn matmul_naive(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
+    match (a, b) {
+        (Tensor::Gpu(ga), Tensor::Gpu(gb)) => {
+            let [m, n] = matmul_shape(a, b, trans_a, trans_b)?;
+            let k = if trans_a { a.rows() } else { a.cols() };
+            Ok(Tensor::Gpu(gpu::matmul_naive(ga.gpu(), ga, gb, trans_a, trans_b, [m, k, n])?))
+        }
+        _ => matmul(a, b, trans_a, trans_b),
+    }
+}
+
+/// `[m, n]` of `op(a) · op(b)`, or a shape error.
+fn matmul_shape(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<[usize; 2]> {
+    let [ar, ac] = a.shape();
+    let [br, bc] = b.shape();
+    let (m, k) = if trans_a { (ac, ar) } else { (ar, ac) };
+    let (k2, n) = if trans_b { (bc, br) } else { (br, bc) };
+    if k != k2 {
+        return Err(Error::shape("matmul", format!("{m}x{k} times {k2}x{n}")));
+    }
+    Ok([m, n])
 }
 
 /// `x + row` with a `1 x cols` row broadcast over the rows of `x`.
@@ -149,4 +168,223 @@ pub fn sgd(param: &mut Tensor, grad: &Tensor, velocity: &mut Tensor, hp: &SgdSte
         (Tensor::Gpu(p), Tensor::Gpu(g), Tensor::Gpu(vel)) => gpu::sgd(p.gpu(), p, g, vel, hp),
         _ => Err(mismatch("sgd")),
     }
+}
+
+/// Per-row L2 normalisation `x / (||x||_2 + eps)` (ForwardGNN's "LayerNormalization"; eps on the norm).
+pub fn l2_normalize_rows(x: &Tensor, eps: f32) -> Result<Tensor> {
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::l2_normalize_rows(x.view(), eps))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::l2_normalize_rows(g.gpu(), g, eps)?)),
+    }
+}
+
+/// Backward of [`l2_normalize_rows`] with respect to `x`.
+pub fn l2_normalize_rows_backward(x: &Tensor, grad_y: &Tensor, eps: f32) -> Result<Tensor> {
+    if x.shape() != grad_y.shape() {
+        return Err(Error::shape("l2_normalize_rows_backward", format!("{:?} vs {:?}", x.shape(), grad_y.shape())));
+    }
+    match (x, grad_y) {
+        (Tensor::Cpu(x), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::l2_normalize_rows_backward(x.view(), g.view(), eps))),
+        (Tensor::Gpu(gx), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::l2_normalize_rows_backward(gx.gpu(), gx, gg, eps)?)),
+        _ => Err(mismatch("l2_normalize_rows_backward")),
+    }
+}
+
+/// `[1, 1]` tensor: the sum of squares of `x` (stays on the device).
+pub fn sum_squares(x: &Tensor) -> Result<Tensor> {
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::sum_squares(x.view()))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::sum_squares(g.gpu(), g)?)),
+    }
+}
+
+/// Global-norm clipping of a group of gradients (PyTorch's `clip_grad_norm_`): with
+/// `total = sqrt(Σ ||g||²)`, every `g *= min(1, max_norm / (total + 1e-6))`. Runs on the device, no readback.
+pub fn clip_global_norm(grads: &mut [&mut Tensor], max_norm: f32) -> Result<()> {
+    let Some(first) = grads.first() else { return Ok(()) };
+    let mut total = first.device().zeros(1, 1)?;
+    for g in grads.iter() {
+        add_scaled(&mut total, &sum_squares(g)?, 1.0)?;
+    }
+    for g in grads.iter_mut() {
+        match (&mut **g, &total) {
+            (Tensor::Cpu(g), Tensor::Cpu(t)) => cpu::clip_by_norm(g.view_mut(), t[[0, 0]], max_norm),
+            (Tensor::Gpu(g), Tensor::Gpu(t)) => gpu::clip_by_norm(g.gpu(), g, t, max_norm)?,
+            _ => return Err(mismatch("clip_global_norm")),
+        }
+    }
+    Ok(())
+}
+
+/// Gradient centralisation of an `in x out` weight gradient: each column's mean is removed, in place.
+pub fn centralize_columns(g: &mut Tensor) -> Result<()> {
+    match g {
+        Tensor::Cpu(g) => {
+            cpu::centralize_columns(g.view_mut());
+            Ok(())
+        }
+        Tensor::Gpu(t) => gpu::centralize_columns(t.gpu(), t),
+    }
+}
+
+/// Reduces `x` along `axis` (0: over rows, giving `1 x cols`; 1: over columns, giving `rows x 1`).
+pub fn reduce(x: &Tensor, axis: usize, op: Reduction) -> Result<Tensor> {
+    if axis > 1 {
+        return Err(Error::shape("reduce", format!("axis {axis} of a matrix")));
+    }
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::reduce(x.view(), axis, op))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::reduce(g.gpu(), g, axis, op)?)),
+    }
+}
+
+/// Row-wise softmax (`log = false`) or log-softmax (`log = true`).
+pub fn softmax(x: &Tensor, log: bool) -> Result<Tensor> {
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::softmax(x.view(), log))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::softmax(g.gpu(), g, log)?)),
+    }
+}
+
+/// Backward of [`softmax`], from its output `y` and the upstream gradient `grad_y`.
+pub fn softmax_backward(y: &Tensor, grad_y: &Tensor, log: bool) -> Result<Tensor> {
+    if y.shape() != grad_y.shape() {
+        return Err(Error::shape("softmax_backward", format!("{:?} vs {:?}", y.shape(), grad_y.shape())));
+    }
+    match (y, grad_y) {
+        (Tensor::Cpu(y), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::softmax_backward(y.view(), g.view(), log))),
+        (Tensor::Gpu(gy), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::softmax_backward(gy.gpu(), gy, gg, log)?)),
+        _ => Err(mismatch("softmax_backward")),
+    }
+}
+
+/// One-hot rows (`rows x classes`) of class ids (`rows x 1`, as f32).
+pub fn one_hot(labels: &Tensor, classes: usize) -> Result<Tensor> {
+    if labels.cols() != 1 {
+        return Err(Error::shape("one_hot", format!("labels must be k x 1, got {:?}", labels.shape())));
+    }
+    match labels {
+        Tensor::Cpu(l) => Ok(Tensor::Cpu(cpu::one_hot(l.as_slice().unwrap_or(&[]), classes))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::one_hot(g.gpu(), g, classes)?)),
+    }
+}
+
+/// A `rows x cols` draw from `dist`; element `i` depends only on `(seed, i)`, so both backends give the same
+/// numbers (uniform: bit for bit; normal: to float tolerance of `ln`/`cos`).
+pub fn random(device: &Device, rows: usize, cols: usize, dist: Distribution, seed: u64) -> Result<Tensor> {
+    match device {
+        Device::Cpu => Ok(Tensor::Cpu(cpu::random(rows, cols, dist, seed))),
+        Device::Gpu(g) => Ok(Tensor::Gpu(gpu::random(g, rows, cols, dist, seed)?)),
+    }
+}
+
+/// CPU half of an elementwise loss: `(y, target, scale) -> (loss, grad)`.
+type CpuLoss =
+    fn(ndarray::ArrayView2<f32>, ndarray::ArrayView2<f32>, f32) -> (ndarray::Array2<f32>, ndarray::Array2<f32>);
+/// GPU half of an elementwise loss.
+type GpuLoss = fn(&gpu::Gpu, &gpu::GpuTensor, &gpu::GpuTensor, f32) -> Result<(gpu::GpuTensor, gpu::GpuTensor)>;
+
+fn elementwise_loss(
+    op: &'static str,
+    y: &Tensor,
+    target: &Tensor,
+    scale: f32,
+    on_cpu: CpuLoss,
+    on_gpu: GpuLoss,
+) -> Result<(Tensor, Tensor)> {
+    if y.shape() != target.shape() {
+        return Err(Error::shape(op, format!("{:?} vs target {:?}", y.shape(), target.shape())));
+    }
+    match (y, target) {
+        (Tensor::Cpu(y), Tensor::Cpu(t)) => {
+            let (l, g) = on_cpu(y.view(), t.view(), scale);
+            Ok((Tensor::Cpu(l), Tensor::Cpu(g)))
+        }
+        (Tensor::Gpu(gy), Tensor::Gpu(gt)) => {
+            let (l, g) = on_gpu(gy.gpu(), gy, gt, scale)?;
+            Ok((Tensor::Gpu(l), Tensor::Gpu(g)))
+        }
+        _ => Err(mismatch(op)),
+    }
+}
+
+/// Elementwise binary cross-entropy with logits; returns the loss per element and `scale · dloss/dz`.
+pub fn bce_with_logits(z: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
+    elementwise_loss("bce_with_logits", z, target, scale, cpu::bce_with_logits, gpu::bce_with_logits)
+}
+
+/// Elementwise squared error; returns the loss per element and `scale · dloss/dy`.
+pub fn mse(y: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
+    elementwise_loss("mse", y, target, scale, cpu::mse, gpu::mse)
+}
+
+/// Forward-forward goodness per row: sum of squares, or their mean with `mean` (`rows x 1`).
+pub fn goodness(x: &Tensor, mean: bool) -> Result<Tensor> {
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::goodness(x.view(), mean))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::goodness(g.gpu(), g, mean)?)),
+    }
+}
+
+/// Backward of [`goodness`] from the upstream gradient `grad` (`rows x 1`).
+pub fn goodness_backward(x: &Tensor, grad: &Tensor, mean: bool) -> Result<Tensor> {
+    if grad.shape() != [x.rows(), 1] {
+        return Err(Error::shape("goodness_backward", format!("x {:?}, grad {:?}", x.shape(), grad.shape())));
+    }
+    match (x, grad) {
+        (Tensor::Cpu(x), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::goodness_backward(x.view(), g.view(), mean))),
+        (Tensor::Gpu(gx), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::goodness_backward(gx.gpu(), gx, gg, mean)?)),
+        _ => Err(mismatch("goodness_backward")),
+    }
+}
+
+/// Copies `block` of `src` into `dst`, in place.
+pub fn copy_block(src: &Tensor, dst: &mut Tensor, block: &Block) -> Result<()> {
+    let fits = |shape: [usize; 2], at: [usize; 2]| at[0] + block.height <= shape[0] && at[1] + block.width <= shape[1];
+    if !fits(src.shape(), block.src) || !fits(dst.shape(), block.dst) {
+        return Err(Error::shape("copy_block", format!("{block:?} from {:?} to {:?}", src.shape(), dst.shape())));
+    }
+    match (src, dst) {
+        (Tensor::Cpu(s), Tensor::Cpu(d)) => {
+            cpu::copy_block(s.view(), d.view_mut(), block);
+            Ok(())
+        }
+        (Tensor::Gpu(s), Tensor::Gpu(d)) => gpu::copy_block(s.gpu(), s, d, block),
+        _ => Err(mismatch("copy_block")),
+    }
+}
+
+/// Concatenates along `axis` (0: stack rows, 1: side by side).
+pub fn concat(parts: &[&Tensor], axis: usize) -> Result<Tensor> {
+    let Some(first) = parts.first() else { return Err(Error::shape("concat", "nothing to concatenate")) };
+    let keep = 1 - axis.min(1);
+    if axis > 1 || parts.iter().any(|p| p.shape()[keep] != first.shape()[keep]) {
+        let shapes: Vec<[usize; 2]> = parts.iter().map(|p| p.shape()).collect();
+        return Err(Error::shape("concat", format!("axis {axis}, shapes {shapes:?}")));
+    }
+    let total: usize = parts.iter().map(|p| p.shape()[axis]).sum();
+    let mut shape = first.shape();
+    shape[axis] = total;
+    let mut out = first.device().zeros(shape[0], shape[1])?;
+    let mut offset = 0;
+    for p in parts {
+        let [h, w] = p.shape();
+        let dst = if axis == 0 { [offset, 0] } else { [0, offset] };
+        copy_block(p, &mut out, &Block { height: h, width: w, src: [0, 0], dst })?;
+        offset += p.shape()[axis];
+    }
+    Ok(out)
+}
+
+/// Rows (`axis = 0`) or columns (`axis = 1`) `range` of `x`, as a new tensor.
+pub fn slice(x: &Tensor, axis: usize, range: std::ops::Range<usize>) -> Result<Tensor> {
+    let [rows, cols] = x.shape();
+    if axis > 1 || range.start > range.end || range.end > x.shape()[axis.min(1)] {
+        return Err(Error::shape("slice", format!("axis {axis}, {range:?} of {:?}", x.shape())));
+    }
+    let n = range.end - range.start;
+    let (h, w, src) = if axis == 0 { (n, cols, [range.start, 0]) } else { (rows, n, [0, range.start]) };
+    let mut out = x.device().zeros(h, w)?;
+    copy_block(x, &mut out, &Block { height: h, width: w, src, dst: [0, 0] })?;
+    Ok(out)
 }

@@ -90,10 +90,17 @@ pub fn Controls() -> impl IntoView {
             </label>
             <label>"Activation"
                 <select id="activation-select" on:change=move |ev| {
-                    let f = match event_target_value(&ev).as_str() { "tanh" => Activation::Tanh, "sigmoid" => Activation::Sigmoid, "identity" => Activation::Identity, _ => Activation::Relu };
+                    let f = match event_target_value(&ev).as_str() {
+                        "tanh" => Activation::Tanh,
+                        "sigmoid" => Activation::Sigmoid,
+                        "elu" => Activation::Elu,
+                        "gelu" => Activation::Gelu,
+                        "identity" => Activation::Identity,
+                        _ => Activation::Relu,
+                    };
                     change(Box::new(move |c| c.model.activation = f))
                 }>
-                    {[(Activation::Relu, "relu", "ReLU"), (Activation::Tanh, "tanh", "tanh"), (Activation::Sigmoid, "sigmoid", "sigmoid"), (Activation::Identity, "identity", "linear")]
+                    {[(Activation::Relu, "relu", "ReLU"), (Activation::Tanh, "tanh", "tanh"), (Activation::Sigmoid, "sigmoid", "sigmoid"), (Activation::Elu, "elu", "ELU"), (Activation::Gelu, "gelu", "GELU"), (Activation::Identity, "identity", "linear")]
                         .into_iter()
                         .map(|(f, id, label)| view! { <option value=id selected=move || config.with(|c| c.model.activation == f)>{label}</option> })
                         .collect_view()}

@@ -19,6 +19,12 @@ pub fn MetricsPanel() -> impl IntoView {
             <dt>"Train accuracy"</dt><dd id="train-accuracy">{fmt(|m| m.train_accuracy, 3)}</dd>
             <dt>"Test accuracy"</dt><dd id="test-accuracy">{fmt(|m| m.test_accuracy, 3)}</dd>
             <dt>"Parameters"</dt><dd id="parameter-count">{move || state.with(|s| s.parameters)}</dd>
+            <dt>"Device memory"</dt>
+            <dd id="device-memory">
+                {move || state.with(|s| s.memory.map_or("–".to_string(), |m| {
+                    format!("{:.1} KiB live, {:.1} KiB peak", m.live_bytes as f64 / 1024.0, m.peak_live_bytes as f64 / 1024.0)
+                }))}
+            </dd>
         </dl>
     }
 }

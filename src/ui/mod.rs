@@ -37,6 +37,8 @@ pub struct TrainState {
     pub device: Option<String>,
     /// Trainable scalars of the current model.
     pub parameters: usize,
+    /// Device memory held by tensors (GPU backend), after the last epoch.
+    pub memory: Option<crate::tensor::MemoryStats>,
     /// The error to show, if any.
     pub error: Option<String>,
 }

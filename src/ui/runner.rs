@@ -91,6 +91,7 @@ pub fn show_dataset(state: RwSignal<TrainState>, cfg: &RunConfig) {
             s.map = None;
             s.history.clear();
             s.device = None;
+            s.memory = None;
         }),
         Err(e) => state.update(|s| s.error = Some(e.to_string())),
     }
@@ -187,9 +188,14 @@ async fn train_loop(
             if session.0.borrow().generation != generation {
                 return Ok(()); // reset while we waited: drop this trainer
             }
+            let memory = match trainer.device() {
+                Device::Gpu(g) => Some(g.memory()),
+                Device::Cpu => None,
+            };
             state.update(|s| {
                 s.history.push(metrics);
                 s.map = map;
+                s.memory = memory;
             });
             finished = one_epoch;
         }

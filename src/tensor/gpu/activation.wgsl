@@ -1,4 +1,5 @@
-// out = f(x) elementwise. kind: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid (same codes as tensor::Activation).
+// out = f(x) elementwise. kind: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid, 4 ELU (alpha 1), 5 GELU (erf form)
+// (same codes as tensor::Activation).
 
 struct ActivationDims {
     len: u32,
@@ -20,6 +21,14 @@ fn sigmoid(v: f32) -> f32 {
     return e / (1.0 + e);
 }
 
+// erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7); the CPU reference uses the same formula.
+fn erf_approx(v: f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.3275911 * abs(v));
+    let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    let e = 1.0 - poly * exp(-v * v);
+    return select(-e, e, v >= 0.0);
+}
+
 @compute @workgroup_size(256)
 fn activation(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = gid.x + gid.y * groups.x * 256u;
@@ -31,6 +40,8 @@ fn activation(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
         case 1u: { out[i] = max(v, 0.0); }
         case 2u: { out[i] = tanh(v); }
         case 3u: { out[i] = sigmoid(v); }
+        case 4u: { out[i] = select(exp(min(v, 0.0)) - 1.0, v, v > 0.0); }
+        case 5u: { out[i] = 0.5 * v * (1.0 + erf_approx(v * 0.70710678)); }
         default: { out[i] = v; }
     }
 }

@@ -197,6 +197,14 @@ impl Gpu {
         self.0.pending_ops.set(0);
     }
 
+    /// Submits pending work and blocks until the device has finished it (native only; benchmarks use it).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn finish(&self) -> Result<()> {
+        self.flush();
+        self.0.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| Error::Gpu(format!("poll: {e}")))?;
+        self.take_error()
+    }
+
     /// The first uncaptured device error since the last check, as an [`Error`].
     pub(crate) fn take_error(&self) -> Result<()> {
         match self.0.device_error.lock().ok().and_then(|mut e| e.take()) {

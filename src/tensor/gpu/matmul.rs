@@ -6,13 +6,13 @@ use bytemuck::{Pod, Zeroable};
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulDims {
-    m: u32,
-    k: u32,
-    n: u32,
-    trans_a: u32,
-    trans_b: u32,
-    _pad: [u32; 3],
+pub(super) struct MatmulDims {
+    pub m: u32,
+    pub k: u32,
+    pub n: u32,
+    pub trans_a: u32,
+    pub trans_b: u32,
+    pub _pad: [u32; 3],
 }
 
 /// `op(a)` is `m x k`, `op(b)` is `k x n`; returns the `m x n` product. Shapes are checked by the caller.
@@ -34,7 +34,7 @@ pub fn matmul(
         trans_b: trans_b.into(),
         _pad: [0; 3],
     };
-    let groups = [n.div_ceil(16) as u32, m.div_ceil(16) as u32, 1];
+    let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1];
     if groups[0] > 65_535 || groups[1] > 65_535 {
         return Err(crate::error::Error::shape(
             "matmul",

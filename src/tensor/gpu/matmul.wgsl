@@ -1,6 +1,10 @@
 // out = op(a) · op(b), where op transposes when the flag is set.
 // Logical shapes: op(a) is m x k, op(b) is k x n, out is m x n; all row-major.
-// Tiled: each 16x16 workgroup stages 16x16 tiles of op(a) and op(b) in workgroup memory.
+//
+// Register-tiled: a 16x16 workgroup computes a 64x64 block of `out`, each invocation a 4x4 sub-block held in
+// registers. Per step of 16 along k, the workgroup stages a 64x16 slice of op(a) and a 16x64 slice of op(b)
+// in workgroup memory (8 KiB), so each value loaded from global memory is used 64 times.
+// (matmul_naive.wgsl is the one-output-per-invocation baseline; `bpfree bench` compares them.)
 
 struct MatmulDims {
     m: u32,
@@ -18,9 +22,13 @@ struct MatmulDims {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-const TILE: u32 = 16u;
-var<workgroup> tile_a: array<array<f32, 16>, 16>;
-var<workgroup> tile_b: array<array<f32, 16>, 16>;
+const BLOCK: u32 = 64u; // rows and columns of out per workgroup
+const DEPTH: u32 = 16u; // k per staging step
+const PER: u32 = 4u;    // rows and columns of out per invocation
+
+// tile_a[kk * BLOCK + r] = op(a)[block_row + r, step + kk]; tile_b[kk * BLOCK + c] = op(b)[step + kk, block_col + c]
+var<workgroup> tile_a: array<f32, 1024>;
+var<workgroup> tile_b: array<f32, 1024>;
 
 // Element (row, col) of op(a), or 0 outside the matrix.
 fn load_a(row: u32, col: u32) -> f32 {
@@ -46,20 +54,50 @@ fn load_b(row: u32, col: u32) -> f32 {
 
 @compute @workgroup_size(16, 16)
 fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-    let row = wg.y * TILE + lid.y;
-    let col = wg.x * TILE + lid.x;
-    var acc = 0.0;
-    let tiles = (dims.k + TILE - 1u) / TILE;
-    for (var t = 0u; t < tiles; t = t + 1u) {
-        tile_a[lid.y][lid.x] = load_a(row, t * TILE + lid.x);
-        tile_b[lid.y][lid.x] = load_b(t * TILE + lid.y, col);
+    let block_row = wg.y * BLOCK;
+    let block_col = wg.x * BLOCK;
+    let thread = lid.y * 16u + lid.x;
+    var acc: array<f32, 16>;
+    for (var i = 0u; i < 16u; i = i + 1u) {
+        acc[i] = 0.0;
+    }
+    let steps = (dims.k + DEPTH - 1u) / DEPTH;
+    for (var s = 0u; s < steps; s = s + 1u) {
+        let step = s * DEPTH;
+        // 1024 values per tile, 256 invocations: 4 loads each. Consecutive invocations read along k for a
+        // (contiguous in a row-major a) and along n for b (contiguous in a row-major b).
+        for (var l = 0u; l < 4u; l = l + 1u) {
+            let e = thread + l * 256u;
+            let ar = e / DEPTH;
+            let ak = e % DEPTH;
+            tile_a[ak * BLOCK + ar] = load_a(block_row + ar, step + ak);
+            let bk = e / BLOCK;
+            let bc = e % BLOCK;
+            tile_b[bk * BLOCK + bc] = load_b(step + bk, block_col + bc);
+        }
         workgroupBarrier();
-        for (var i = 0u; i < TILE; i = i + 1u) {
-            acc = acc + tile_a[lid.y][i] * tile_b[i][lid.x];
+        for (var kk = 0u; kk < DEPTH; kk = kk + 1u) {
+            var ra: array<f32, 4>;
+            var rb: array<f32, 4>;
+            for (var i = 0u; i < PER; i = i + 1u) {
+                ra[i] = tile_a[kk * BLOCK + lid.y * PER + i];
+                rb[i] = tile_b[kk * BLOCK + lid.x * PER + i];
+            }
+            for (var i = 0u; i < PER; i = i + 1u) {
+                for (var j = 0u; j < PER; j = j + 1u) {
+                    acc[i * PER + j] = acc[i * PER + j] + ra[i] * rb[j];
+                }
+            }
         }
         workgroupBarrier();
     }
-    if row < dims.m && col < dims.n {
-        out[row * dims.n + col] = acc;
+    for (var i = 0u; i < PER; i = i + 1u) {
+        let row = block_row + lid.y * PER + i;
+        for (var j = 0u; j < PER; j = j + 1u) {
+            let col = block_col + lid.x * PER + j;
+            if row < dims.m && col < dims.n {
+                out[row * dims.n + col] = acc[i * PER + j];
+            }
+        }
     }
 }

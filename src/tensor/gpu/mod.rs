@@ -8,13 +8,29 @@ mod activation_backward;
 mod adam;
 mod add_row;
 mod add_scaled;
+mod centralize_columns;
+mod clip_by_norm;
 mod context;
+mod copy_block;
+mod elementwise_loss;
 mod gather_rows;
+mod goodness;
+mod index;
+mod l2_normalize_rows;
+mod l2_normalize_rows_backward;
 mod matmul;
+mod matmul_naive;
+mod one_hot;
 mod pool;
+mod random;
+mod reduce;
 mod sgd;
+mod softmax;
+mod softmax_backward;
 mod softmax_cross_entropy;
+mod spmm;
 mod sum_rows;
+mod sum_squares;
 mod tensor;
 
 pub use activation::activation;
@@ -22,27 +38,60 @@ pub use activation_backward::activation_backward;
 pub use adam::adam;
 pub use add_row::add_row;
 pub use add_scaled::add_scaled;
+pub use centralize_columns::centralize_columns;
+pub use clip_by_norm::clip_by_norm;
 pub use context::{AdapterSummary, Gpu};
+pub use copy_block::copy_block;
+pub use elementwise_loss::{bce_with_logits, mse};
 pub use gather_rows::gather_rows;
+pub use goodness::{goodness, goodness_backward};
+pub use index::GpuIndex;
+pub use l2_normalize_rows::l2_normalize_rows;
+pub use l2_normalize_rows_backward::l2_normalize_rows_backward;
 pub use matmul::matmul;
+pub use matmul_naive::matmul_naive;
+pub use one_hot::one_hot;
 pub use pool::MemoryStats;
+pub use random::random;
+pub use reduce::reduce;
 pub use sgd::sgd;
+pub use softmax::softmax;
+pub use softmax_backward::softmax_backward;
 pub use softmax_cross_entropy::softmax_cross_entropy;
+pub use spmm::spmm;
 pub use sum_rows::sum_rows;
+pub use sum_squares::sum_squares;
 pub use tensor::GpuTensor;
 
 /// Every compute pipeline, created once in [`Gpu::new`].
 pub(crate) struct Kernels {
     pub matmul: wgpu::ComputePipeline,
+    pub matmul_naive: wgpu::ComputePipeline,
     pub add_row: wgpu::ComputePipeline,
     pub sum_rows: wgpu::ComputePipeline,
     pub activation: wgpu::ComputePipeline,
     pub activation_backward: wgpu::ComputePipeline,
     pub softmax_cross_entropy: wgpu::ComputePipeline,
     pub gather_rows: wgpu::ComputePipeline,
+    pub l2_normalize_rows: wgpu::ComputePipeline,
+    pub l2_normalize_rows_backward: wgpu::ComputePipeline,
+    pub spmm: wgpu::ComputePipeline,
     pub add_scaled: wgpu::ComputePipeline,
     pub adam: wgpu::ComputePipeline,
     pub sgd: wgpu::ComputePipeline,
+    pub copy_block: wgpu::ComputePipeline,
+    pub goodness_backward: wgpu::ComputePipeline,
+    pub goodness: wgpu::ComputePipeline,
+    pub mse: wgpu::ComputePipeline,
+    pub bce_with_logits: wgpu::ComputePipeline,
+    pub softmax_backward: wgpu::ComputePipeline,
+    pub softmax: wgpu::ComputePipeline,
+    pub reduce: wgpu::ComputePipeline,
+    pub random: wgpu::ComputePipeline,
+    pub one_hot: wgpu::ComputePipeline,
+    pub sum_squares: wgpu::ComputePipeline,
+    pub clip_by_norm: wgpu::ComputePipeline,
+    pub centralize_columns: wgpu::ComputePipeline,
 }
 
 impl Kernels {
@@ -60,15 +109,35 @@ impl Kernels {
         };
         Kernels {
             matmul: make(wgpu::include_wgsl!("matmul.wgsl"), "matmul"),
+            matmul_naive: make(wgpu::include_wgsl!("matmul_naive.wgsl"), "matmul_naive"),
             add_row: make(wgpu::include_wgsl!("add_row.wgsl"), "add_row"),
             sum_rows: make(wgpu::include_wgsl!("sum_rows.wgsl"), "sum_rows"),
             activation: make(wgpu::include_wgsl!("activation.wgsl"), "activation"),
             activation_backward: make(wgpu::include_wgsl!("activation_backward.wgsl"), "activation_backward"),
             softmax_cross_entropy: make(wgpu::include_wgsl!("softmax_cross_entropy.wgsl"), "softmax_cross_entropy"),
             gather_rows: make(wgpu::include_wgsl!("gather_rows.wgsl"), "gather_rows"),
+            l2_normalize_rows: make(wgpu::include_wgsl!("l2_normalize_rows.wgsl"), "l2_normalize_rows"),
+            l2_normalize_rows_backward: make(
+                wgpu::include_wgsl!("l2_normalize_rows_backward.wgsl"),
+                "l2_normalize_rows_backward",
+            ),
+            spmm: make(wgpu::include_wgsl!("spmm.wgsl"), "spmm"),
             add_scaled: make(wgpu::include_wgsl!("add_scaled.wgsl"), "add_scaled"),
             adam: make(wgpu::include_wgsl!("adam.wgsl"), "adam"),
             sgd: make(wgpu::include_wgsl!("sgd.wgsl"), "sgd"),
+            copy_block: make(wgpu::include_wgsl!("copy_block.wgsl"), "copy_block"),
+            goodness_backward: make(wgpu::include_wgsl!("goodness_backward.wgsl"), "goodness_backward"),
+            goodness: make(wgpu::include_wgsl!("goodness.wgsl"), "goodness"),
+            mse: make(wgpu::include_wgsl!("mse.wgsl"), "mse"),
+            bce_with_logits: make(wgpu::include_wgsl!("bce_with_logits.wgsl"), "bce_with_logits"),
+            softmax_backward: make(wgpu::include_wgsl!("softmax_backward.wgsl"), "softmax_backward"),
+            softmax: make(wgpu::include_wgsl!("softmax.wgsl"), "softmax"),
+            reduce: make(wgpu::include_wgsl!("reduce.wgsl"), "reduce"),
+            random: make(wgpu::include_wgsl!("random.wgsl"), "random"),
+            one_hot: make(wgpu::include_wgsl!("one_hot.wgsl"), "one_hot"),
+            sum_squares: make(wgpu::include_wgsl!("sum_squares.wgsl"), "sum_squares"),
+            clip_by_norm: make(wgpu::include_wgsl!("clip_by_norm.wgsl"), "clip_by_norm"),
+            centralize_columns: make(wgpu::include_wgsl!("centralize_columns.wgsl"), "centralize_columns"),
         }
     }
 }

@@ -57,6 +57,20 @@ impl Pool {
         self.free.entry(bytes).or_default().push(buffer);
     }
 
+    /// Counts a buffer that lives outside the pool (e.g. graph indices) as live.
+    pub fn track(&mut self, bytes: u64) {
+        self.stats.live_bytes += bytes;
+        self.stats.live_buffers += 1;
+        self.stats.created_buffers += 1;
+        self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.stats.live_bytes);
+    }
+
+    /// Forgets a buffer counted by [`Pool::track`].
+    pub fn untrack(&mut self, bytes: u64) {
+        self.stats.live_bytes -= bytes;
+        self.stats.live_buffers -= 1;
+    }
+
     pub fn stats(&self) -> MemoryStats {
         self.stats
     }
