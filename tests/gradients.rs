@@ -225,3 +225,33 @@ fn embedding_backward_accumulates_repeated_ids() {
     });
     assert!(table.infer(&[4]).is_err(), "id out of range");
 }
+
+#[test]
+fn gat_conv_backward() {
+    use bpfree::nn::GatConv;
+    use bpfree::tensor::GatGraph;
+    let d = Device::Cpu;
+    let graph = GatGraph::new(&d, 5, &small_graph()).unwrap();
+    let mut layer = GatConv::new(&d, 3, 2, 2, &mut Rng::new(40)).unwrap();
+    let x = arr(5, 3, 41).mapv(|v| 2.0 * v);
+    let r = arr(5, 4, 42);
+    layer.forward(&graph, Tensor::Cpu(x.clone())).unwrap();
+    let gx = cpu(&layer.backward(&graph, &Tensor::Cpu(r.clone())).unwrap());
+    let grads: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(p.grad.as_ref().unwrap())).collect();
+    let values: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(&p.value)).collect();
+    let f = |x: &Array2<f32>, vals: &[Array2<f32>]| {
+        let mut l = GatConv::new(&d, 3, 2, 2, &mut Rng::new(40)).unwrap();
+        for (p, v) in l.params_mut().into_iter().zip(vals) {
+            p.value = Tensor::Cpu(v.clone());
+        }
+        dot(&cpu(&l.infer(&graph, &Tensor::Cpu(x.clone())).unwrap()), &r)
+    };
+    check("gat dX", &x, &gx, |x| f(x, &values));
+    for i in 0..4 {
+        check(&format!("gat param {i}"), &values[i], &grads[i], |v| {
+            let mut vals = values.clone();
+            vals[i] = v.clone();
+            f(&x, &vals)
+        });
+    }
+}

@@ -335,3 +335,33 @@ fn concat_and_slice() {
     assert!(concat(&[&a0, &b0], 0).is_err(), "column counts differ");
     assert!(slice(&a0, 1, 2..9).is_err());
 }
+
+#[test]
+fn gat_kernels() {
+    let Some(d) = both() else { return };
+    let mut rng = bpfree::rng::Rng::new(110);
+    let edges: Vec<(u32, u32)> = (0..400).map(|_| (rng.below(60) as u32, rng.below(60) as u32)).collect();
+    let (g0, g1) = (GatGraph::new(&d.0, 60, &edges).unwrap(), GatGraph::new(&d.1, 60, &edges).unwrap());
+    let heads = 4;
+    let (s0, s1) = pair(&d, 60, heads, 111);
+    let (t0, t1) = pair(&d, 60, heads, 112);
+    let (a0, a1) = (g0.softmax(&s0, &t0, 0.2).unwrap(), g1.softmax(&s1, &t1, 0.2).unwrap());
+    assert_close("gat_softmax", &read(&a1), &read(&a0), TOL);
+    let (x0, x1) = pair(&d, 60, heads * 8, 113);
+    assert_close(
+        "gat_aggregate",
+        &read(&g1.aggregate(&a1, &x1).unwrap()),
+        &read(&g0.aggregate(&a0, &x0).unwrap()),
+        TOL,
+    );
+    let want = read(&g0.aggregate_backward_features(&a0, &x0).unwrap());
+    assert_close("gat_aggregate (by source)", &read(&g1.aggregate_backward_features(&a1, &x1).unwrap()), &want, TOL);
+    let (o0, o1) = pair(&d, 60, heads * 8, 114);
+    let (da0, da1) = (
+        g0.aggregate_backward_attention(&o0, &x0, heads).unwrap(),
+        g1.aggregate_backward_attention(&o1, &x1, heads).unwrap(),
+    );
+    assert_close("gat_attention_grad", &read(&da1), &read(&da0), TOL);
+    let want = read(&g0.softmax_backward(&s0, &t0, &a0, &da0, 0.2).unwrap());
+    assert_close("gat_softmax_backward", &read(&g1.softmax_backward(&s1, &t1, &a1, &da1, 0.2).unwrap()), &want, TOL);
+}

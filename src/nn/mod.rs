@@ -4,6 +4,7 @@
 
 mod activation;
 mod embedding;
+mod gat;
 mod gcn;
 mod linear;
 mod loss;
@@ -14,6 +15,7 @@ mod schedule;
 
 pub use activation::ActivationLayer;
 pub use embedding::Embedding;
+pub use gat::{GatConv, GAT_SLOPE};
 pub use gcn::GcnConv;
 pub use linear::Linear;
 pub use loss::{softmax_cross_entropy, LossOutput};

@@ -5,10 +5,13 @@
 //! GPU ops only record work; nothing waits for the device until [`Tensor::to_vec`].
 
 pub mod cpu;
+pub mod cpu_gat;
+mod gat;
 pub mod gpu;
 mod ops;
 mod sparse;
 
+pub use gat::GatGraph;
 pub use gpu::{AdapterSummary, Gpu, GpuTensor, MemoryStats};
 pub use ops::*;
 pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};

@@ -13,6 +13,11 @@ mod clip_by_norm;
 mod context;
 mod copy_block;
 mod elementwise_loss;
+mod gat_aggregate;
+mod gat_attention_grad;
+mod gat_dims;
+mod gat_softmax;
+mod gat_softmax_backward;
 mod gather_rows;
 mod goodness;
 mod index;
@@ -43,6 +48,10 @@ pub use clip_by_norm::clip_by_norm;
 pub use context::{AdapterSummary, Gpu};
 pub use copy_block::copy_block;
 pub use elementwise_loss::{bce_with_logits, mse};
+pub use gat_aggregate::gat_aggregate;
+pub use gat_attention_grad::gat_attention_grad;
+pub use gat_softmax::gat_softmax;
+pub use gat_softmax_backward::gat_softmax_backward;
 pub use gather_rows::gather_rows;
 pub use goodness::{goodness, goodness_backward};
 pub use index::GpuIndex;
@@ -79,6 +88,10 @@ pub(crate) struct Kernels {
     pub add_scaled: wgpu::ComputePipeline,
     pub adam: wgpu::ComputePipeline,
     pub sgd: wgpu::ComputePipeline,
+    pub gat_attention_grad: wgpu::ComputePipeline,
+    pub gat_aggregate: wgpu::ComputePipeline,
+    pub gat_softmax_backward: wgpu::ComputePipeline,
+    pub gat_softmax: wgpu::ComputePipeline,
     pub copy_block: wgpu::ComputePipeline,
     pub goodness_backward: wgpu::ComputePipeline,
     pub goodness: wgpu::ComputePipeline,
@@ -125,6 +138,10 @@ impl Kernels {
             add_scaled: make(wgpu::include_wgsl!("add_scaled.wgsl"), "add_scaled"),
             adam: make(wgpu::include_wgsl!("adam.wgsl"), "adam"),
             sgd: make(wgpu::include_wgsl!("sgd.wgsl"), "sgd"),
+            gat_attention_grad: make(wgpu::include_wgsl!("gat_attention_grad.wgsl"), "gat_attention_grad"),
+            gat_aggregate: make(wgpu::include_wgsl!("gat_aggregate.wgsl"), "gat_aggregate"),
+            gat_softmax_backward: make(wgpu::include_wgsl!("gat_softmax_backward.wgsl"), "gat_softmax_backward"),
+            gat_softmax: make(wgpu::include_wgsl!("gat_softmax.wgsl"), "gat_softmax"),
             copy_block: make(wgpu::include_wgsl!("copy_block.wgsl"), "copy_block"),
             goodness_backward: make(wgpu::include_wgsl!("goodness_backward.wgsl"), "goodness_backward"),
             goodness: make(wgpu::include_wgsl!("goodness.wgsl"), "goodness"),
