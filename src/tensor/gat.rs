@@ -156,7 +156,7 @@ impl GatGraph {
     }
 
     fn aggregate_with(&self, by_dst: bool, alpha: &Tensor, x: &Tensor) -> Result<Tensor> {
-        if alpha.rows() != self.edges || x.rows() != self.nodes || x.cols() % alpha.cols().max(1) != 0 {
+        if alpha.rows() != self.edges || x.rows() != self.nodes || !x.cols().is_multiple_of(alpha.cols().max(1)) {
             return Err(Error::shape("gat_aggregate", format!("alpha {:?}, x {:?}", alpha.shape(), x.shape())));
         }
         let (ptr, neighbor, edge) = if by_dst {
