@@ -255,3 +255,51 @@ fn gat_conv_backward() {
         });
     }
 }
+
+#[test]
+fn conv2d_layer_backward() {
+    use bpfree::nn::Conv2d;
+    use bpfree::tensor::Conv2dShape;
+    let d = Device::Cpu;
+    for (stride, pad) in [(1, 1), (2, 1), (1, 0)] {
+        let s = Conv2dShape { in_ch: 2, height: 5, width: 4, out_ch: 3, stride, pad };
+        let mut layer = Conv2d::new(&d, s, true, &mut Rng::new(50)).unwrap();
+        let x = arr(2, s.in_len(), 51);
+        let r = arr(2, s.out_len(), 52);
+        layer.forward(Tensor::Cpu(x.clone())).unwrap();
+        let gx = cpu(&layer.backward(&Tensor::Cpu(r.clone())).unwrap());
+        let grads: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(p.grad.as_ref().unwrap())).collect();
+        let values: Vec<Array2<f32>> = layer.params_mut().iter().map(|p| cpu(&p.value)).collect();
+        let f = |x: &Array2<f32>, vals: &[Array2<f32>]| {
+            let mut l = Conv2d::new(&d, s, true, &mut Rng::new(50)).unwrap();
+            for (p, v) in l.params_mut().into_iter().zip(vals) {
+                p.value = Tensor::Cpu(v.clone());
+            }
+            dot(&cpu(&l.infer(&Tensor::Cpu(x.clone())).unwrap()), &r)
+        };
+        check("conv dX", &x, &gx, |x| f(x, &values));
+        for i in 0..2 {
+            check(&format!("conv param {i}"), &values[i], &grads[i], |v| {
+                let mut vals = values.clone();
+                vals[i] = v.clone();
+                f(&x, &vals)
+            });
+        }
+    }
+}
+
+#[test]
+fn pooling_and_upsampling_backward() {
+    use bpfree::nn::{MaxPool2x2, Upsample2x};
+    let (c, h, w) = (2, 4, 6);
+    let mut pool = MaxPool2x2::new(c, h, w);
+    let x = arr(2, c * h * w, 60);
+    let r = arr(2, c * (h / 2) * (w / 2), 61);
+    pool.forward(Tensor::Cpu(x.clone())).unwrap();
+    let gx = cpu(&pool.backward(&Tensor::Cpu(r.clone())).unwrap());
+    check("max pool", &x, &gx, |x| dot(&cpu(&pool.infer(&Tensor::Cpu(x.clone())).unwrap()), &r));
+    let up = Upsample2x { channels: c, height: h, width: w };
+    let r = arr(2, c * 4 * h * w, 62);
+    let gx = cpu(&up.backward(&Tensor::Cpu(r.clone())).unwrap());
+    check("upsample", &x, &gx, |x| dot(&cpu(&up.forward(&Tensor::Cpu(x.clone())).unwrap()), &r));
+}

@@ -365,3 +365,58 @@ fn gat_kernels() {
     let want = read(&g0.softmax_backward(&s0, &t0, &a0, &da0, 0.2).unwrap());
     assert_close("gat_softmax_backward", &read(&g1.softmax_backward(&s1, &t1, &a1, &da1, 0.2).unwrap()), &want, TOL);
 }
+
+#[test]
+fn conv2d_and_gradients() {
+    let Some(d) = both() else { return };
+    for (h, w, stride, pad) in [(7, 6, 1, 1), (7, 6, 2, 1), (6, 5, 1, 0), (9, 9, 2, 0)] {
+        let s = Conv2dShape { in_ch: 3, height: h, width: w, out_ch: 4, stride, pad };
+        let (x0, x1) = pair(&d, 2, s.in_len(), 120);
+        let (w0, w1) = pair(&d, 4, 27, 121);
+        let (b0, b1) = pair(&d, 1, 4, 122);
+        let (g0, g1) = pair(&d, 2, s.out_len(), 123);
+        let what = format!("{h}x{w} stride {stride} pad {pad}");
+        assert_close(
+            &format!("conv2d {what}"),
+            &read(&conv2d(&x1, &w1, &b1, &s).unwrap()),
+            &read(&conv2d(&x0, &w0, &b0, &s).unwrap()),
+            TOL,
+        );
+        let want = read(&conv2d_input_grad(&g0, &w0, &s).unwrap());
+        assert_close(
+            &format!("conv2d_input_grad {what}"),
+            &read(&conv2d_input_grad(&g1, &w1, &s).unwrap()),
+            &want,
+            TOL,
+        );
+        let want = read(&conv2d_weight_grad(&g0, &x0, &s).unwrap());
+        assert_close(
+            &format!("conv2d_weight_grad {what}"),
+            &read(&conv2d_weight_grad(&g1, &x1, &s).unwrap()),
+            &want,
+            TOL,
+        );
+    }
+}
+
+#[test]
+fn pooling_and_upsampling() {
+    let Some(d) = both() else { return };
+    let (c, h, w) = (3, 5, 6); // odd height: the last row is dropped by pooling
+    let (x0, x1) = pair(&d, 2, c * h * w, 130);
+    let ((y0, k0), (y1, k1)) = (max_pool2x2(&x0, c, h, w).unwrap(), max_pool2x2(&x1, c, h, w).unwrap());
+    assert_close("max_pool2x2", &read(&y1), &read(&y0), 0.0);
+    assert_close("max_pool2x2 winners", &read(&k1), &read(&k0), 0.0);
+    let (g0, g1) = pair(&d, 2, c * (h / 2) * (w / 2), 131);
+    let want = read(&max_pool2x2_backward(&g0, &k0, c, h, w).unwrap());
+    assert_close("max_pool2x2_backward", &read(&max_pool2x2_backward(&g1, &k1, c, h, w).unwrap()), &want, 0.0);
+    assert_close(
+        "upsample2x",
+        &read(&upsample2x(&x1, c, h, w).unwrap()),
+        &read(&upsample2x(&x0, c, h, w).unwrap()),
+        0.0,
+    );
+    let (u0, u1) = pair(&d, 2, c * 4 * h * w, 132);
+    let want = read(&upsample2x_backward(&u0, c, h, w).unwrap());
+    assert_close("upsample2x_backward", &read(&upsample2x_backward(&u1, c, h, w).unwrap()), &want, TOL);
+}

@@ -3,6 +3,7 @@
 //! `backward`, so every stop-gradient boundary of a local-learning algorithm is a visible line of code.
 
 mod activation;
+mod conv2d;
 mod embedding;
 mod gat;
 mod gcn;
@@ -14,6 +15,7 @@ mod sage;
 mod schedule;
 
 pub use activation::ActivationLayer;
+pub use conv2d::{Conv2d, MaxPool2x2, Upsample2x};
 pub use embedding::Embedding;
 pub use gat::{GatConv, GAT_SLOPE};
 pub use gcn::GcnConv;

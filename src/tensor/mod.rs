@@ -6,13 +6,19 @@
 
 pub mod cpu;
 pub mod cpu_gat;
+pub mod cpu_image;
 mod gat;
 pub mod gpu;
+mod image;
 mod ops;
 mod sparse;
 
 pub use gat::GatGraph;
 pub use gpu::{AdapterSummary, Gpu, GpuTensor, MemoryStats};
+pub use image::{
+    conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2x2, max_pool2x2_backward, upsample2x, upsample2x_backward,
+    Conv2dShape,
+};
 pub use ops::*;
 pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};
 
@@ -187,6 +193,22 @@ impl Tensor {
     pub async fn to_array(&self) -> Result<Array2<f32>> {
         let [rows, cols] = self.shape();
         Array2::from_shape_vec((rows, cols), self.to_vec().await?).map_err(|e| Error::shape("to_array", e.to_string()))
+    }
+
+    /// The same values as a `rows x cols` matrix (row-major order kept; no copy).
+    pub fn reshape(self, rows: usize, cols: usize) -> Result<Tensor> {
+        if rows * cols != self.len() {
+            return Err(Error::shape("reshape", format!("{:?} -> [{rows}, {cols}]", self.shape())));
+        }
+        match self {
+            Tensor::Cpu(a) => a
+                .as_standard_layout()
+                .to_owned()
+                .into_shape_with_order((rows, cols))
+                .map(Tensor::Cpu)
+                .map_err(|e| Error::shape("reshape", e.to_string())),
+            Tensor::Gpu(g) => Ok(Tensor::Gpu(g.reshape(&[rows, cols])?)),
+        }
     }
 
     /// A copy on the same device.

@@ -11,6 +11,9 @@ mod add_scaled;
 mod centralize_columns;
 mod clip_by_norm;
 mod context;
+mod conv2d;
+mod conv2d_input_grad;
+mod conv2d_weight_grad;
 mod copy_block;
 mod elementwise_loss;
 mod gat_aggregate;
@@ -25,6 +28,8 @@ mod l2_normalize_rows;
 mod l2_normalize_rows_backward;
 mod matmul;
 mod matmul_naive;
+mod max_pool2x2;
+mod max_pool2x2_backward;
 mod one_hot;
 mod pool;
 mod random;
@@ -37,6 +42,8 @@ mod spmm;
 mod sum_rows;
 mod sum_squares;
 mod tensor;
+mod upsample2x;
+mod upsample2x_backward;
 
 pub use activation::activation;
 pub use activation_backward::activation_backward;
@@ -46,6 +53,9 @@ pub use add_scaled::add_scaled;
 pub use centralize_columns::centralize_columns;
 pub use clip_by_norm::clip_by_norm;
 pub use context::{AdapterSummary, Gpu};
+pub use conv2d::conv2d;
+pub use conv2d_input_grad::conv2d_input_grad;
+pub use conv2d_weight_grad::conv2d_weight_grad;
 pub use copy_block::copy_block;
 pub use elementwise_loss::{bce_with_logits, mse};
 pub use gat_aggregate::gat_aggregate;
@@ -59,6 +69,8 @@ pub use l2_normalize_rows::l2_normalize_rows;
 pub use l2_normalize_rows_backward::l2_normalize_rows_backward;
 pub use matmul::matmul;
 pub use matmul_naive::matmul_naive;
+pub use max_pool2x2::max_pool2x2;
+pub use max_pool2x2_backward::max_pool2x2_backward;
 pub use one_hot::one_hot;
 pub use pool::MemoryStats;
 pub use random::random;
@@ -71,6 +83,8 @@ pub use spmm::spmm;
 pub use sum_rows::sum_rows;
 pub use sum_squares::sum_squares;
 pub use tensor::GpuTensor;
+pub use upsample2x::upsample2x;
+pub use upsample2x_backward::upsample2x_backward;
 
 /// Every compute pipeline, created once in [`Gpu::new`].
 pub(crate) struct Kernels {
@@ -88,6 +102,13 @@ pub(crate) struct Kernels {
     pub add_scaled: wgpu::ComputePipeline,
     pub adam: wgpu::ComputePipeline,
     pub sgd: wgpu::ComputePipeline,
+    pub upsample2x_backward: wgpu::ComputePipeline,
+    pub upsample2x: wgpu::ComputePipeline,
+    pub max_pool2x2_backward: wgpu::ComputePipeline,
+    pub max_pool2x2: wgpu::ComputePipeline,
+    pub conv2d_weight_grad: wgpu::ComputePipeline,
+    pub conv2d_input_grad: wgpu::ComputePipeline,
+    pub conv2d: wgpu::ComputePipeline,
     pub gat_attention_grad: wgpu::ComputePipeline,
     pub gat_aggregate: wgpu::ComputePipeline,
     pub gat_softmax_backward: wgpu::ComputePipeline,
@@ -138,6 +159,13 @@ impl Kernels {
             add_scaled: make(wgpu::include_wgsl!("add_scaled.wgsl"), "add_scaled"),
             adam: make(wgpu::include_wgsl!("adam.wgsl"), "adam"),
             sgd: make(wgpu::include_wgsl!("sgd.wgsl"), "sgd"),
+            upsample2x_backward: make(wgpu::include_wgsl!("upsample2x_backward.wgsl"), "upsample2x_backward"),
+            upsample2x: make(wgpu::include_wgsl!("upsample2x.wgsl"), "upsample2x"),
+            max_pool2x2_backward: make(wgpu::include_wgsl!("max_pool2x2_backward.wgsl"), "max_pool2x2_backward"),
+            max_pool2x2: make(wgpu::include_wgsl!("max_pool2x2.wgsl"), "max_pool2x2"),
+            conv2d_weight_grad: make(wgpu::include_wgsl!("conv2d_weight_grad.wgsl"), "conv2d_weight_grad"),
+            conv2d_input_grad: make(wgpu::include_wgsl!("conv2d_input_grad.wgsl"), "conv2d_input_grad"),
+            conv2d: make(wgpu::include_wgsl!("conv2d.wgsl"), "conv2d"),
             gat_attention_grad: make(wgpu::include_wgsl!("gat_attention_grad.wgsl"), "gat_attention_grad"),
             gat_aggregate: make(wgpu::include_wgsl!("gat_aggregate.wgsl"), "gat_aggregate"),
             gat_softmax_backward: make(wgpu::include_wgsl!("gat_softmax_backward.wgsl"), "gat_softmax_backward"),
