@@ -100,6 +100,20 @@ pub fn run(quick: bool) -> Result<()> {
                 2.0 * nnz * 128.0 / s / 1e9
             );
         }
+        {
+            // 64 images of 32 channels, 28 x 28, to 32 channels, 3x3, stride 1, padding 1
+            let shape = tensor::Conv2dShape { in_ch: 32, height: 28, width: 28, out_ch: 32, stride: 1, pad: 1 };
+            let x = random(device, 64, shape.in_len(), &mut rng)?;
+            let w = random(device, 32, 32 * 9, &mut rng)?;
+            let b = device.zeros(1, 32)?;
+            let flop = 2.0 * 64.0 * shape.out_len() as f64 * (32 * 9) as f64;
+            let s = time_per_call(device, min_s, || tensor::conv2d(&x, &w, &b, &shape).map(drop))?;
+            println!(
+                "| {name} | conv2d 3x3, 64x32x28x28 -> 32 ch | {:.2} ms | {:.1} GFLOP/s |",
+                s * 1e3,
+                flop / s / 1e9
+            );
+        }
         let params = 1_000_000;
         let mut p = random(device, 1000, params / 1000, &mut rng)?;
         let g = random(device, 1000, params / 1000, &mut rng)?;
@@ -116,6 +130,5 @@ pub fn run(quick: bool) -> Result<()> {
             params as f64 / s / 1e6
         );
     }
-    println!("\nconv2d: not benchmarked yet (the convolution kernels are not written yet).");
     Ok(())
 }

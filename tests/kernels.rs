@@ -420,3 +420,27 @@ fn pooling_and_upsampling() {
     let want = read(&upsample2x_backward(&u0, c, h, w).unwrap());
     assert_close("upsample2x_backward", &read(&upsample2x_backward(&u1, c, h, w).unwrap()), &want, TOL);
 }
+
+#[test]
+fn matmul_batched_products() {
+    let Some(d) = both() else { return };
+    let batch = 3;
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+        let (m, k, n) = (5, 70, 9);
+        let (ar, ac) = if ta { (k, m) } else { (m, k) };
+        let (br, bc) = if tb { (n, k) } else { (k, n) };
+        let (a0, a1) = pair(&d, batch * ar, ac, 140);
+        let (b0, b1) = pair(&d, batch * br, bc, 141);
+        let want = read(&matmul_batched(&a0, &b0, batch, ta, tb).unwrap());
+        // each product equals the plain matmul of its slices
+        let first =
+            bpfree::tensor::matmul(&slice(&a0, 0, 0..ar).unwrap(), &slice(&b0, 0, 0..br).unwrap(), ta, tb).unwrap();
+        assert_close("batched vs single", &want[..m * n], &read(&first), TOL);
+        assert_close(
+            &format!("matmul_batched ta={ta} tb={tb}"),
+            &read(&matmul_batched(&a1, &b1, batch, ta, tb).unwrap()),
+            &want,
+            TOL,
+        );
+    }
+}

@@ -12,6 +12,26 @@ pub fn matmul(a: ArrayView2<f32>, b: ArrayView2<f32>, trans_a: bool, trans_b: bo
     a.dot(&b)
 }
 
+/// `batch` products `op(a_i) · op(b_i)` of matrices stored one after another (rows split evenly).
+pub fn matmul_batched(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    trans_a: bool,
+    trans_b: bool,
+    batch: usize,
+) -> Array2<f32> {
+    let (ar, br) = (a.nrows() / batch.max(1), b.nrows() / batch.max(1));
+    let parts: Vec<Array2<f32>> = (0..batch)
+        .map(|i| {
+            let ai = a.slice(ndarray::s![i * ar..(i + 1) * ar, ..]);
+            let bi = b.slice(ndarray::s![i * br..(i + 1) * br, ..]);
+            matmul(ai, bi, trans_a, trans_b)
+        })
+        .collect();
+    let views: Vec<ArrayView2<f32>> = parts.iter().map(|p| p.view()).collect();
+    ndarray::concatenate(Axis(0), &views).unwrap_or_else(|_| Array2::zeros((0, 0)))
+}
+
 /// `x + row`, `row` (1 x cols) broadcast over the rows.
 pub fn add_row(x: ArrayView2<f32>, row: ArrayView2<f32>) -> Array2<f32> {
     &x + &row

@@ -21,6 +21,29 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
     }
 }
 
+/// `batch` independent products: `a` stacks `batch` matrices `op(a_i)` vertically (`batch·rows x cols`), so
+/// does `b`; returns the `batch·m x n` stack of `op(a_i) · op(b_i)`.
+pub fn matmul_batched(a: &Tensor, b: &Tensor, batch: usize, trans_a: bool, trans_b: bool) -> Result<Tensor> {
+    if batch == 0 || a.rows() % batch != 0 || b.rows() % batch != 0 {
+        return Err(Error::shape("matmul_batched", format!("{:?}, {:?} in {batch} batches", a.shape(), b.shape())));
+    }
+    let (ar, br) = (a.rows() / batch, b.rows() / batch);
+    let (m, k) = if trans_a { (a.cols(), ar) } else { (ar, a.cols()) };
+    let (k2, n) = if trans_b { (b.cols(), br) } else { (br, b.cols()) };
+    if k != k2 {
+        return Err(Error::shape("matmul_batched", format!("{m}x{k} times {k2}x{n}")));
+    }
+    match (a, b) {
+        (Tensor::Cpu(a), Tensor::Cpu(b)) => {
+            Ok(Tensor::Cpu(cpu::matmul_batched(a.view(), b.view(), trans_a, trans_b, batch)))
+        }
+        (Tensor::Gpu(ga), Tensor::Gpu(gb)) => {
+            Ok(Tensor::Gpu(gpu::matmul_batched(ga.gpu(), ga, gb, trans_a, trans_b, [m, k, n], batch)?))
+        }
+        _ => Err(mismatch("matmul_batched")),
+    }
+}
+
 /// The untiled GPU matmul (a benchmark baseline); on the CPU the same as [`matmul`].
 pub fn matmul_naive(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
     match (a, b) {

@@ -12,7 +12,8 @@ pub(super) struct MatmulDims {
     pub n: u32,
     pub trans_a: u32,
     pub trans_b: u32,
-    pub _pad: [u32; 3],
+    pub batch: u32,
+    pub _pad: [u32; 2],
 }
 
 /// `op(a)` is `m x k`, `op(b)` is `k x n`; returns the `m x n` product. Shapes are checked by the caller.
@@ -24,18 +25,32 @@ pub fn matmul(
     trans_b: bool,
     mkn: [usize; 3],
 ) -> Result<GpuTensor> {
+    matmul_batched(gpu, a, b, trans_a, trans_b, mkn, 1)
+}
+
+/// `batch` products stored one after another: returns `(batch m) x n`.
+pub fn matmul_batched(
+    gpu: &Gpu,
+    a: &GpuTensor,
+    b: &GpuTensor,
+    trans_a: bool,
+    trans_b: bool,
+    mkn: [usize; 3],
+    batch: usize,
+) -> Result<GpuTensor> {
     let [m, k, n] = mkn;
-    let out = GpuTensor::empty(gpu, &[m, n], "matmul")?;
+    let out = GpuTensor::empty(gpu, &[batch * m, n], "matmul")?;
     let dims = MatmulDims {
         m: m as u32,
         k: k as u32,
         n: n as u32,
         trans_a: trans_a.into(),
         trans_b: trans_b.into(),
-        _pad: [0; 3],
+        batch: batch as u32,
+        _pad: [0; 2],
     };
-    let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1];
-    if groups[0] > 65_535 || groups[1] > 65_535 {
+    let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, batch as u32];
+    if groups[0] > 65_535 || groups[1] > 65_535 || groups[2] > 65_535 {
         return Err(crate::error::Error::shape(
             "matmul",
             format!("{m}x{n} output needs more than 65,535 workgroups per dimension"),

@@ -1,5 +1,6 @@
-// out = op(a) · op(b), where op transposes when the flag is set.
-// Logical shapes: op(a) is m x k, op(b) is k x n, out is m x n; all row-major.
+// out = op(a) · op(b), where op transposes when the flag is set, for `batch` independent products
+// (workgroup z = batch index). Logical shapes per product: op(a) is m x k, op(b) is k x n, out is m x n; all
+// row-major, the products' matrices stored one after another.
 //
 // Register-tiled: a 16x16 workgroup computes a 64x64 block of `out`, each invocation a 4x4 sub-block held in
 // registers. Per step of 16 along k, the workgroup stages a 64x16 slice of op(a) and a 16x64 slice of op(b)
@@ -12,7 +13,7 @@ struct MatmulDims {
     n: u32,
     trans_a: u32,
     trans_b: u32,
-    _pad0: u32,
+    batch: u32,
     _pad1: u32,
     _pad2: u32,
 }
@@ -31,25 +32,25 @@ var<workgroup> tile_a: array<f32, 1024>;
 var<workgroup> tile_b: array<f32, 1024>;
 
 // Element (row, col) of op(a), or 0 outside the matrix.
-fn load_a(row: u32, col: u32) -> f32 {
+fn load_a(base: u32, row: u32, col: u32) -> f32 {
     if row >= dims.m || col >= dims.k {
         return 0.0;
     }
     if dims.trans_a == 1u {
-        return a[col * dims.m + row];
+        return a[base + col * dims.m + row];
     }
-    return a[row * dims.k + col];
+    return a[base + row * dims.k + col];
 }
 
 // Element (row, col) of op(b), or 0 outside the matrix.
-fn load_b(row: u32, col: u32) -> f32 {
+fn load_b(base: u32, row: u32, col: u32) -> f32 {
     if row >= dims.k || col >= dims.n {
         return 0.0;
     }
     if dims.trans_b == 1u {
-        return b[col * dims.k + row];
+        return b[base + col * dims.k + row];
     }
-    return b[row * dims.n + col];
+    return b[base + row * dims.n + col];
 }
 
 @compute @workgroup_size(16, 16)
@@ -57,6 +58,9 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
     let block_row = wg.y * BLOCK;
     let block_col = wg.x * BLOCK;
     let thread = lid.y * 16u + lid.x;
+    let a_base = wg.z * dims.m * dims.k;
+    let b_base = wg.z * dims.k * dims.n;
+    let out_base = wg.z * dims.m * dims.n;
     var acc: array<f32, 16>;
     for (var i = 0u; i < 16u; i = i + 1u) {
         acc[i] = 0.0;
@@ -70,10 +74,10 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
             let e = thread + l * 256u;
             let ar = e / DEPTH;
             let ak = e % DEPTH;
-            tile_a[ak * BLOCK + ar] = load_a(block_row + ar, step + ak);
+            tile_a[ak * BLOCK + ar] = load_a(a_base, block_row + ar, step + ak);
             let bk = e / BLOCK;
             let bc = e % BLOCK;
-            tile_b[bk * BLOCK + bc] = load_b(step + bk, block_col + bc);
+            tile_b[bk * BLOCK + bc] = load_b(b_base, step + bk, block_col + bc);
         }
         workgroupBarrier();
         for (var kk = 0u; kk < DEPTH; kk = kk + 1u) {
@@ -96,7 +100,7 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
         for (var j = 0u; j < PER; j = j + 1u) {
             let col = block_col + lid.x * PER + j;
             if row < dims.m && col < dims.n {
-                out[row * dims.n + col] = acc[i * PER + j];
+                out[out_base + row * dims.n + col] = acc[i * PER + j];
             }
         }
     }

@@ -21,7 +21,8 @@ pub fn matmul_naive(
         n: n as u32,
         trans_a: trans_a.into(),
         trans_b: trans_b.into(),
-        _pad: [0; 3],
+        batch: 1,
+        _pad: [0; 2],
     };
     let groups = [n.div_ceil(16) as u32, m.div_ceil(16) as u32, 1];
     if groups[0] > 65_535 || groups[1] > 65_535 {

@@ -7,7 +7,7 @@ struct MatmulDims {
     n: u32,
     trans_a: u32,
     trans_b: u32,
-    _pad0: u32,
+    batch: u32,
     _pad1: u32,
     _pad2: u32,
 }

@@ -67,7 +67,7 @@ pub use goodness::{goodness, goodness_backward};
 pub use index::GpuIndex;
 pub use l2_normalize_rows::l2_normalize_rows;
 pub use l2_normalize_rows_backward::l2_normalize_rows_backward;
-pub use matmul::matmul;
+pub use matmul::{matmul, matmul_batched};
 pub use matmul_naive::matmul_naive;
 pub use max_pool2x2::max_pool2x2;
 pub use max_pool2x2_backward::max_pool2x2_backward;
