@@ -303,3 +303,59 @@ fn pooling_and_upsampling_backward() {
     let gx = cpu(&up.backward(&Tensor::Cpu(r.clone())).unwrap());
     check("upsample", &x, &gx, |x| dot(&cpu(&up.forward(&Tensor::Cpu(x.clone())).unwrap()), &r));
 }
+
+#[test]
+fn dropout_backward_uses_the_forward_mask() {
+    use bpfree::nn::Dropout;
+    let mut layer = Dropout::new(0.4);
+    let x = arr(6, 7, 70);
+    let r = arr(6, 7, 71);
+    let mut rng = Rng::new(72);
+    let y = cpu(&layer.forward(&Tensor::Cpu(x.clone()), &mut rng).unwrap());
+    let gx = cpu(&layer.backward(&Tensor::Cpu(r.clone())).unwrap());
+    // linear in x for a fixed mask: the gradient is y / x elementwise times r
+    for ((g, yv), (xv, rv)) in gx.iter().zip(&y).zip(x.iter().zip(&r)) {
+        let scale = if *yv == 0.0 { 0.0 } else { yv / xv };
+        assert!((g - scale * rv).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn batch_norm_backward_through_batch_statistics() {
+    use bpfree::nn::BatchNorm;
+    let d = Device::Cpu;
+    for plane in [1, 4] {
+        let channels = 3;
+        let mut layer = BatchNorm::new(&d, channels).unwrap();
+        layer.gamma.value = Tensor::Cpu(arr(1, channels, 80).mapv(|v| v + 1.5));
+        layer.beta.value = Tensor::Cpu(arr(1, channels, 81));
+        let x = arr(5, channels * plane, 82).mapv(|v| 2.0 * v);
+        let r = arr(5, channels * plane, 83);
+        layer.forward(Tensor::Cpu(x.clone())).unwrap();
+        let gx = cpu(&layer.backward(&Tensor::Cpu(r.clone())).unwrap());
+        let gg = cpu(layer.gamma.grad.as_ref().unwrap());
+        let gamma = cpu(&layer.gamma.value);
+        let beta = cpu(&layer.beta.value);
+        let f = |x: &Array2<f32>, gamma: &Array2<f32>| {
+            let mut l = BatchNorm::new(&d, channels).unwrap();
+            l.gamma.value = Tensor::Cpu(gamma.clone());
+            l.beta.value = Tensor::Cpu(beta.clone());
+            dot(&cpu(&l.forward(Tensor::Cpu(x.clone())).unwrap()), &r)
+        };
+        check("batch norm dx", &x, &gx, |x| f(x, &gamma));
+        check("batch norm dgamma", &gamma, &gg, |g| f(&x, g));
+    }
+}
+
+#[test]
+fn batch_norm_running_statistics_follow_pytorch() {
+    use bpfree::nn::BatchNorm;
+    let d = Device::Cpu;
+    let mut layer = BatchNorm::new(&d, 1).unwrap();
+    // one channel, values 1..4: mean 2.5, biased var 1.25, unbiased 5/3
+    layer.forward(Tensor::Cpu(ndarray::array![[1.0], [2.0], [3.0], [4.0]])).unwrap();
+    let m = cpu(&layer.running_mean)[[0, 0]];
+    let v = cpu(&layer.running_var)[[0, 0]];
+    assert!((m - 0.25).abs() < 1e-6, "{m}");
+    assert!((v - (0.9 + 0.1 * 5.0 / 3.0)).abs() < 1e-6, "{v}");
+}

@@ -444,3 +444,36 @@ fn matmul_batched_products() {
         );
     }
 }
+
+#[test]
+fn dropout_masks_match_and_scale() {
+    let Some(d) = both() else { return };
+    let (x0, x1) = pair(&d, 100, 50, 150);
+    let (y0, y1) = (read(&dropout(&x0, 0.3, 9).unwrap()), read(&dropout(&x1, 0.3, 9).unwrap()));
+    assert_close("dropout", &y1, &y0, TOL);
+    let x = read(&x0);
+    let kept = y0.iter().filter(|v| **v != 0.0).count() as f32 / y0.len() as f32;
+    assert!((kept - 0.7).abs() < 0.03, "kept {kept}");
+    assert!(y0.iter().zip(&x).all(|(y, x)| *y == 0.0 || (y - x / 0.7).abs() < 1e-5));
+    assert_ne!(y0, read(&dropout(&x0, 0.3, 10).unwrap()), "another seed, another mask");
+}
+
+#[test]
+fn batch_norm_kernels() {
+    let Some(d) = both() else { return };
+    let (channels, plane) = (3, 10);
+    let (x0, x1) = pair(&d, 8, channels * plane, 160);
+    let ((m0, v0), (m1, v1)) = (batch_norm_stats(&x0, channels).unwrap(), batch_norm_stats(&x1, channels).unwrap());
+    assert_close("batch_norm_stats mean", &read(&m1), &read(&m0), TOL);
+    assert_close("batch_norm_stats var", &read(&v1), &read(&v0), TOL);
+    let (g0, g1) = pair(&d, 1, channels, 161);
+    let (b0, b1) = pair(&d, 1, channels, 162);
+    let want = read(&batch_norm(&x0, &m0, &v0, &g0, &b0, channels, 1e-5).unwrap());
+    assert_close("batch_norm", &read(&batch_norm(&x1, &m1, &v1, &g1, &b1, channels, 1e-5).unwrap()), &want, TOL);
+    let (dy0, dy1) = pair(&d, 8, channels * plane, 163);
+    let r0 = batch_norm_backward(&x0, &dy0, &m0, &v0, &g0, channels, 1e-5).unwrap();
+    let r1 = batch_norm_backward(&x1, &dy1, &m1, &v1, &g1, channels, 1e-5).unwrap();
+    assert_close("batch_norm_backward dx", &read(&r1.0), &read(&r0.0), 1e-3);
+    assert_close("batch_norm_backward dgamma", &read(&r1.1), &read(&r0.1), TOL);
+    assert_close("batch_norm_backward dbeta", &read(&r1.2), &read(&r0.2), TOL);
+}

@@ -3,7 +3,9 @@
 //! `backward`, so every stop-gradient boundary of a local-learning algorithm is a visible line of code.
 
 mod activation;
+mod batch_norm;
 mod conv2d;
+mod dropout;
 mod embedding;
 mod gat;
 mod gcn;
@@ -15,7 +17,9 @@ mod sage;
 mod schedule;
 
 pub use activation::ActivationLayer;
+pub use batch_norm::BatchNorm;
 pub use conv2d::{Conv2d, MaxPool2x2, Upsample2x};
+pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use gat::{GatConv, GAT_SLOPE};
 pub use gcn::GcnConv;

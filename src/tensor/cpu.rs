@@ -360,3 +360,18 @@ pub fn copy_block(src: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>, block: &Blo
     let (h, w) = (block.height, block.width);
     dst.slice_mut(ndarray::s![dr..dr + h, dc..dc + w]).assign(&src.slice(ndarray::s![sr..sr + h, sc..sc + w]));
 }
+
+/// Inverted dropout with the counter-based mask of `seed` (see `dropout.wgsl`).
+pub fn dropout(x: ArrayView2<f32>, p: f32, seed: u64) -> Array2<f32> {
+    let cols = x.ncols();
+    Array2::from_shape_fn(
+        x.dim(),
+        |(r, c)| {
+            if unit((r * cols + c) as u32, seed) >= p {
+                x[[r, c]] / (1.0 - p)
+            } else {
+                0.0
+            }
+        },
+    )
+}

@@ -7,9 +7,11 @@
 pub mod cpu;
 pub mod cpu_gat;
 pub mod cpu_image;
+pub mod cpu_norm;
 mod gat;
 pub mod gpu;
 mod image;
+mod norm;
 mod ops;
 mod sparse;
 
@@ -19,6 +21,7 @@ pub use image::{
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2x2, max_pool2x2_backward, upsample2x, upsample2x_backward,
     Conv2dShape,
 };
+pub use norm::{batch_norm, batch_norm_backward, batch_norm_stats};
 pub use ops::*;
 pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};
 

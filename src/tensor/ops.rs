@@ -411,3 +411,15 @@ pub fn slice(x: &Tensor, axis: usize, range: std::ops::Range<usize>) -> Result<T
     copy_block(x, &mut out, &Block { height: h, width: w, src, dst: [0, 0] })?;
     Ok(out)
 }
+
+/// Inverted dropout: each element is zeroed with probability `p` (mask fixed by `seed`, identical on both
+/// backends), survivors scaled by `1 / (1 - p)`. Its backward is `dropout(grad, p, seed)` with the same seed.
+pub fn dropout(x: &Tensor, p: f32, seed: u64) -> Result<Tensor> {
+    if !(0.0..1.0).contains(&p) {
+        return Err(Error::invalid("dropout", format!("probability {p} (use 0 <= p < 1)")));
+    }
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::dropout(x.view(), p, seed))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::dropout(g.gpu(), g, p, seed)?)),
+    }
+}

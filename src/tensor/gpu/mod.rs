@@ -8,6 +8,7 @@ mod activation_backward;
 mod adam;
 mod add_row;
 mod add_scaled;
+mod batch_norm;
 mod centralize_columns;
 mod clip_by_norm;
 mod context;
@@ -15,6 +16,7 @@ mod conv2d;
 mod conv2d_input_grad;
 mod conv2d_weight_grad;
 mod copy_block;
+mod dropout;
 mod elementwise_loss;
 mod gat_aggregate;
 mod gat_attention_grad;
@@ -50,6 +52,7 @@ pub use activation_backward::activation_backward;
 pub use adam::adam;
 pub use add_row::add_row;
 pub use add_scaled::add_scaled;
+pub use batch_norm::{batch_norm, batch_norm_backward, batch_norm_stats};
 pub use centralize_columns::centralize_columns;
 pub use clip_by_norm::clip_by_norm;
 pub use context::{AdapterSummary, Gpu};
@@ -57,6 +60,7 @@ pub use conv2d::conv2d;
 pub use conv2d_input_grad::conv2d_input_grad;
 pub use conv2d_weight_grad::conv2d_weight_grad;
 pub use copy_block::copy_block;
+pub use dropout::dropout;
 pub use elementwise_loss::{bce_with_logits, mse};
 pub use gat_aggregate::gat_aggregate;
 pub use gat_attention_grad::gat_attention_grad;
@@ -102,6 +106,10 @@ pub(crate) struct Kernels {
     pub add_scaled: wgpu::ComputePipeline,
     pub adam: wgpu::ComputePipeline,
     pub sgd: wgpu::ComputePipeline,
+    pub batch_norm_backward: wgpu::ComputePipeline,
+    pub batch_norm: wgpu::ComputePipeline,
+    pub batch_norm_stats: wgpu::ComputePipeline,
+    pub dropout: wgpu::ComputePipeline,
     pub upsample2x_backward: wgpu::ComputePipeline,
     pub upsample2x: wgpu::ComputePipeline,
     pub max_pool2x2_backward: wgpu::ComputePipeline,
@@ -159,6 +167,10 @@ impl Kernels {
             add_scaled: make(wgpu::include_wgsl!("add_scaled.wgsl"), "add_scaled"),
             adam: make(wgpu::include_wgsl!("adam.wgsl"), "adam"),
             sgd: make(wgpu::include_wgsl!("sgd.wgsl"), "sgd"),
+            batch_norm_backward: make(wgpu::include_wgsl!("batch_norm_backward.wgsl"), "batch_norm_backward"),
+            batch_norm: make(wgpu::include_wgsl!("batch_norm.wgsl"), "batch_norm"),
+            batch_norm_stats: make(wgpu::include_wgsl!("batch_norm_stats.wgsl"), "batch_norm_stats"),
+            dropout: make(wgpu::include_wgsl!("dropout.wgsl"), "dropout"),
             upsample2x_backward: make(wgpu::include_wgsl!("upsample2x_backward.wgsl"), "upsample2x_backward"),
             upsample2x: make(wgpu::include_wgsl!("upsample2x.wgsl"), "upsample2x"),
             max_pool2x2_backward: make(wgpu::include_wgsl!("max_pool2x2_backward.wgsl"), "max_pool2x2_backward"),
