@@ -11,6 +11,7 @@ pub mod cpu_norm;
 mod gat;
 pub mod gpu;
 mod image;
+mod losses;
 mod norm;
 mod ops;
 mod sparse;
@@ -21,6 +22,7 @@ pub use image::{
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2x2, max_pool2x2_backward, upsample2x, upsample2x_backward,
     Conv2dShape,
 };
+pub use losses::*;
 pub use norm::{batch_norm, batch_norm_backward, batch_norm_stats};
 pub use ops::*;
 pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};

@@ -24,7 +24,7 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
 /// `batch` independent products: `a` stacks `batch` matrices `op(a_i)` vertically (`batch·rows x cols`), so
 /// does `b`; returns the `batch·m x n` stack of `op(a_i) · op(b_i)`.
 pub fn matmul_batched(a: &Tensor, b: &Tensor, batch: usize, trans_a: bool, trans_b: bool) -> Result<Tensor> {
-    if batch == 0 || a.rows() % batch != 0 || b.rows() % batch != 0 {
+    if batch == 0 || !a.rows().is_multiple_of(batch) || !b.rows().is_multiple_of(batch) {
         return Err(Error::shape("matmul_batched", format!("{:?}, {:?} in {batch} batches", a.shape(), b.shape())));
     }
     let (ar, br) = (a.rows() / batch, b.rows() / batch);
@@ -105,29 +105,6 @@ pub fn activation_backward(x: &Tensor, grad_out: &Tensor, f: Activation) -> Resu
         (Tensor::Cpu(x), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::activation_backward(x.view(), g.view(), f))),
         (Tensor::Gpu(gx), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::activation_backward(gx.gpu(), gx, gg, f)?)),
         _ => Err(mismatch("activation_backward")),
-    }
-}
-
-/// Softmax cross-entropy with logits. `labels` is `rows x 1` with class ids (as f32). Returns the per-row loss
-/// (`rows x 1`) and the gradient of `scale * sum(loss)` with respect to the logits.
-pub fn softmax_cross_entropy(logits: &Tensor, labels: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
-    if labels.shape() != [logits.rows(), 1] || logits.cols() == 0 {
-        return Err(Error::shape(
-            "softmax_cross_entropy",
-            format!("logits {:?}, labels {:?}", logits.shape(), labels.shape()),
-        ));
-    }
-    match (logits, labels) {
-        (Tensor::Cpu(l), Tensor::Cpu(y)) => {
-            let y: Vec<f32> = y.iter().copied().collect();
-            let (loss, grad) = cpu::softmax_cross_entropy(l.view(), &y, scale);
-            Ok((Tensor::Cpu(loss), Tensor::Cpu(grad)))
-        }
-        (Tensor::Gpu(gl), Tensor::Gpu(gy)) => {
-            let (loss, grad) = gpu::softmax_cross_entropy(gl.gpu(), gl, gy, scale)?;
-            Ok((Tensor::Gpu(loss), Tensor::Gpu(grad)))
-        }
-        _ => Err(mismatch("softmax_cross_entropy")),
     }
 }
 
@@ -298,66 +275,6 @@ pub fn random(device: &Device, rows: usize, cols: usize, dist: Distribution, see
     match device {
         Device::Cpu => Ok(Tensor::Cpu(cpu::random(rows, cols, dist, seed))),
         Device::Gpu(g) => Ok(Tensor::Gpu(gpu::random(g, rows, cols, dist, seed)?)),
-    }
-}
-
-/// CPU half of an elementwise loss: `(y, target, scale) -> (loss, grad)`.
-type CpuLoss =
-    fn(ndarray::ArrayView2<f32>, ndarray::ArrayView2<f32>, f32) -> (ndarray::Array2<f32>, ndarray::Array2<f32>);
-/// GPU half of an elementwise loss.
-type GpuLoss = fn(&gpu::Gpu, &gpu::GpuTensor, &gpu::GpuTensor, f32) -> Result<(gpu::GpuTensor, gpu::GpuTensor)>;
-
-fn elementwise_loss(
-    op: &'static str,
-    y: &Tensor,
-    target: &Tensor,
-    scale: f32,
-    on_cpu: CpuLoss,
-    on_gpu: GpuLoss,
-) -> Result<(Tensor, Tensor)> {
-    if y.shape() != target.shape() {
-        return Err(Error::shape(op, format!("{:?} vs target {:?}", y.shape(), target.shape())));
-    }
-    match (y, target) {
-        (Tensor::Cpu(y), Tensor::Cpu(t)) => {
-            let (l, g) = on_cpu(y.view(), t.view(), scale);
-            Ok((Tensor::Cpu(l), Tensor::Cpu(g)))
-        }
-        (Tensor::Gpu(gy), Tensor::Gpu(gt)) => {
-            let (l, g) = on_gpu(gy.gpu(), gy, gt, scale)?;
-            Ok((Tensor::Gpu(l), Tensor::Gpu(g)))
-        }
-        _ => Err(mismatch(op)),
-    }
-}
-
-/// Elementwise binary cross-entropy with logits; returns the loss per element and `scale · dloss/dz`.
-pub fn bce_with_logits(z: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
-    elementwise_loss("bce_with_logits", z, target, scale, cpu::bce_with_logits, gpu::bce_with_logits)
-}
-
-/// Elementwise squared error; returns the loss per element and `scale · dloss/dy`.
-pub fn mse(y: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
-    elementwise_loss("mse", y, target, scale, cpu::mse, gpu::mse)
-}
-
-/// Forward-forward goodness per row: sum of squares, or their mean with `mean` (`rows x 1`).
-pub fn goodness(x: &Tensor, mean: bool) -> Result<Tensor> {
-    match x {
-        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::goodness(x.view(), mean))),
-        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::goodness(g.gpu(), g, mean)?)),
-    }
-}
-
-/// Backward of [`goodness`] from the upstream gradient `grad` (`rows x 1`).
-pub fn goodness_backward(x: &Tensor, grad: &Tensor, mean: bool) -> Result<Tensor> {
-    if grad.shape() != [x.rows(), 1] {
-        return Err(Error::shape("goodness_backward", format!("x {:?}, grad {:?}", x.shape(), grad.shape())));
-    }
-    match (x, grad) {
-        (Tensor::Cpu(x), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::goodness_backward(x.view(), g.view(), mean))),
-        (Tensor::Gpu(gx), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::goodness_backward(gx.gpu(), gx, gg, mean)?)),
-        _ => Err(mismatch("goodness_backward")),
     }
 }
 

@@ -1,0 +1,93 @@
+//! Losses: softmax cross-entropy, binary cross-entropy with logits, squared error and the forward-forward
+//! goodness. Each returns what the algorithms need without a readback (per-example losses and gradients stay
+//! on the device).
+
+use super::{cpu, gpu, Tensor};
+use crate::error::{Error, Result};
+
+fn mismatch(op: &'static str) -> Error {
+    Error::DeviceMismatch { op }
+}
+
+/// Softmax cross-entropy with logits. `labels` is `rows x 1` with class ids (as f32). Returns the per-row loss
+/// (`rows x 1`) and the gradient of `scale * sum(loss)` with respect to the logits.
+pub fn softmax_cross_entropy(logits: &Tensor, labels: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
+    if labels.shape() != [logits.rows(), 1] || logits.cols() == 0 {
+        return Err(Error::shape(
+            "softmax_cross_entropy",
+            format!("logits {:?}, labels {:?}", logits.shape(), labels.shape()),
+        ));
+    }
+    match (logits, labels) {
+        (Tensor::Cpu(l), Tensor::Cpu(y)) => {
+            let y: Vec<f32> = y.iter().copied().collect();
+            let (loss, grad) = cpu::softmax_cross_entropy(l.view(), &y, scale);
+            Ok((Tensor::Cpu(loss), Tensor::Cpu(grad)))
+        }
+        (Tensor::Gpu(gl), Tensor::Gpu(gy)) => {
+            let (loss, grad) = gpu::softmax_cross_entropy(gl.gpu(), gl, gy, scale)?;
+            Ok((Tensor::Gpu(loss), Tensor::Gpu(grad)))
+        }
+        _ => Err(mismatch("softmax_cross_entropy")),
+    }
+}
+
+/// CPU half of an elementwise loss: `(y, target, scale) -> (loss, grad)`.
+type CpuLoss =
+    fn(ndarray::ArrayView2<f32>, ndarray::ArrayView2<f32>, f32) -> (ndarray::Array2<f32>, ndarray::Array2<f32>);
+/// GPU half of an elementwise loss.
+type GpuLoss = fn(&gpu::Gpu, &gpu::GpuTensor, &gpu::GpuTensor, f32) -> Result<(gpu::GpuTensor, gpu::GpuTensor)>;
+
+fn elementwise_loss(
+    op: &'static str,
+    y: &Tensor,
+    target: &Tensor,
+    scale: f32,
+    on_cpu: CpuLoss,
+    on_gpu: GpuLoss,
+) -> Result<(Tensor, Tensor)> {
+    if y.shape() != target.shape() {
+        return Err(Error::shape(op, format!("{:?} vs target {:?}", y.shape(), target.shape())));
+    }
+    match (y, target) {
+        (Tensor::Cpu(y), Tensor::Cpu(t)) => {
+            let (l, g) = on_cpu(y.view(), t.view(), scale);
+            Ok((Tensor::Cpu(l), Tensor::Cpu(g)))
+        }
+        (Tensor::Gpu(gy), Tensor::Gpu(gt)) => {
+            let (l, g) = on_gpu(gy.gpu(), gy, gt, scale)?;
+            Ok((Tensor::Gpu(l), Tensor::Gpu(g)))
+        }
+        _ => Err(mismatch(op)),
+    }
+}
+
+/// Elementwise binary cross-entropy with logits; returns the loss per element and `scale · dloss/dz`.
+pub fn bce_with_logits(z: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
+    elementwise_loss("bce_with_logits", z, target, scale, cpu::bce_with_logits, gpu::bce_with_logits)
+}
+
+/// Elementwise squared error; returns the loss per element and `scale · dloss/dy`.
+pub fn mse(y: &Tensor, target: &Tensor, scale: f32) -> Result<(Tensor, Tensor)> {
+    elementwise_loss("mse", y, target, scale, cpu::mse, gpu::mse)
+}
+
+/// Forward-forward goodness per row: sum of squares, or their mean with `mean` (`rows x 1`).
+pub fn goodness(x: &Tensor, mean: bool) -> Result<Tensor> {
+    match x {
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::goodness(x.view(), mean))),
+        Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::goodness(g.gpu(), g, mean)?)),
+    }
+}
+
+/// Backward of [`goodness`] from the upstream gradient `grad` (`rows x 1`).
+pub fn goodness_backward(x: &Tensor, grad: &Tensor, mean: bool) -> Result<Tensor> {
+    if grad.shape() != [x.rows(), 1] {
+        return Err(Error::shape("goodness_backward", format!("x {:?}, grad {:?}", x.shape(), grad.shape())));
+    }
+    match (x, grad) {
+        (Tensor::Cpu(x), Tensor::Cpu(g)) => Ok(Tensor::Cpu(cpu::goodness_backward(x.view(), g.view(), mean))),
+        (Tensor::Gpu(gx), Tensor::Gpu(gg)) => Ok(Tensor::Gpu(gpu::goodness_backward(gx.gpu(), gx, gg, mean)?)),
+        _ => Err(mismatch("goodness_backward")),
+    }
+}
