@@ -359,3 +359,28 @@ fn batch_norm_running_statistics_follow_pytorch() {
     assert!((m - 0.25).abs() < 1e-6, "{m}");
     assert!((v - (0.9 + 0.1 * 5.0 / 3.0)).abs() < 1e-6, "{v}");
 }
+
+#[test]
+fn sequential_conv_net_backward() {
+    use bpfree::nn::{ActivationLayer, BatchNorm, Conv2d, Layer, Linear, MaxPool2x2, Sequential};
+    use bpfree::tensor::Conv2dShape;
+    let d = Device::Cpu;
+    let build = || {
+        let mut rng = Rng::new(90);
+        let s = Conv2dShape { in_ch: 1, height: 6, width: 6, out_ch: 2, stride: 1, pad: 1 };
+        Sequential::new(vec![
+            Layer::Conv2d(Conv2d::new(&d, s, true, &mut rng).unwrap()),
+            Layer::BatchNorm(BatchNorm::new(&d, 2).unwrap()),
+            Layer::Activation(ActivationLayer::new(Activation::Tanh)),
+            Layer::MaxPool(MaxPool2x2::new(2, 6, 6)),
+            Layer::Linear(Linear::new(&d, 18, 3, &mut rng).unwrap()),
+        ])
+    };
+    let mut net = build();
+    let x = arr(4, 36, 91);
+    let r = arr(4, 3, 92);
+    net.forward(Tensor::Cpu(x.clone())).unwrap();
+    let gx = cpu(&net.backward(&Tensor::Cpu(r.clone())).unwrap());
+    assert_eq!(net.params_mut().len(), 6, "conv w+b, bn gamma+beta, linear w+b");
+    check("sequential dX", &x, &gx, |x| dot(&cpu(&build().forward(Tensor::Cpu(x.clone())).unwrap()), &r));
+}

@@ -62,3 +62,16 @@ fn out_of_range_edges_are_errors() {
     assert!(Csr::mean_aggregation(&Device::Cpu, 2, &[(5, 0)]).is_err());
     assert!(Csr::from_triplets(&Device::Cpu, 2, 2, &[(0, 3, 1.0)]).is_err());
 }
+
+#[test]
+fn cosine_similarity_by_hand() {
+    let a = Tensor::Cpu(array![[1.0, 0.0], [1.0, 1.0]]);
+    let b = Tensor::Cpu(array![[2.0, 0.0], [0.0, 3.0], [-1.0, -1.0]]);
+    let s = match bpfree::tensor::cosine_similarity(&a, &b, 0.0).unwrap() {
+        Tensor::Cpu(s) => s,
+        Tensor::Gpu(_) => unreachable!(),
+    };
+    let r = std::f32::consts::FRAC_1_SQRT_2;
+    let want = array![[1.0, 0.0, -r], [r, r, -1.0]];
+    assert!((s - want).iter().all(|v| v.abs() < 1e-6));
+}

@@ -15,6 +15,7 @@ mod mlp;
 mod optim;
 mod sage;
 mod schedule;
+mod sequential;
 
 pub use activation::ActivationLayer;
 pub use batch_norm::BatchNorm;
@@ -29,6 +30,7 @@ pub use mlp::{Mlp, MlpConfig};
 pub use optim::{centralize_gradients, clip_gradients, Optimizer, OptimizerConfig};
 pub use sage::SageConv;
 pub use schedule::LrSchedule;
+pub use sequential::{Layer, Sequential};
 
 use crate::error::Result;
 use crate::tensor::{add_scaled, Tensor};

@@ -340,3 +340,10 @@ pub fn dropout(x: &Tensor, p: f32, seed: u64) -> Result<Tensor> {
         Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::dropout(g.gpu(), g, p, seed)?)),
     }
 }
+
+/// Cosine-similarity matrix `S[i, j] = cos(a_i, b_j)` (rows L2-normalised with `eps` on the norm, then
+/// `â b̂ᵀ`), e.g. CCL's forward-vs-feedback alignment. Its gradient composes [`matmul`] and
+/// [`l2_normalize_rows_backward`].
+pub fn cosine_similarity(a: &Tensor, b: &Tensor, eps: f32) -> Result<Tensor> {
+    matmul(&l2_normalize_rows(a, eps)?, &l2_normalize_rows(b, eps)?, false, true)
+}
