@@ -142,3 +142,74 @@ async fn app_mounts() {
     assert!(document.get_element_by_id("train-button").is_some());
     assert!(document.get_element_by_id("decision-map").is_some());
 }
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Seconds per call of `op` (at least 3 calls and 0.3 s).
+async fn per_call<F, Fut>(mut op: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    op().await; // warm-up
+    let start = now_ms();
+    let mut calls = 0;
+    while calls < 3 || now_ms() - start < 300.0 {
+        op().await;
+        calls += 1;
+    }
+    (now_ms() - start) / 1e3 / calls as f64
+}
+
+/// The benchmark in the browser: numbers printed (the console of `wasm-pack test`), never asserted.
+/// CPU = this wasm build (SIMD128 per .cargo/config.toml); GPU = the browser's WebGPU adapter, each call
+/// ending in a readback so the timing includes the device work.
+#[wasm_bindgen_test]
+async fn bench_in_browser() {
+    let simd = if cfg!(target_feature = "simd128") { "simd128" } else { "no simd" };
+    let mut devices = vec![(format!("wasm cpu ({simd})"), Device::Cpu)];
+    if let Some(gpu) = webgpu().await {
+        devices.push(("webgpu".to_string(), gpu));
+    }
+    for (name, device) in &devices {
+        for n in [64usize, 128, 256] {
+            let a = device.tensor(n, n, &random(n, n, 1)).unwrap();
+            let b = device.tensor(n, n, &random(n, n, 2)).unwrap();
+            let s = per_call(|| async {
+                let c = tensor::matmul(&a, &b, false, false).unwrap();
+                c.to_vec().await.unwrap();
+            })
+            .await;
+            let gflops = 2.0 * (n as f64).powi(3) / s / 1e9;
+            console_log!("BENCH {name} matmul {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, gflops);
+            if let Device::Gpu(_) = device {
+                let s = per_call(|| async {
+                    let c = tensor::matmul_naive(&a, &b, false, false).unwrap();
+                    c.to_vec().await.unwrap();
+                })
+                .await;
+                console_log!(
+                    "BENCH {name} matmul_naive {n}: {:.2} ms, {:.3} GFLOP/s",
+                    s * 1e3,
+                    2.0 * (n as f64).powi(3) / s / 1e9
+                );
+            }
+        }
+        let params = 100_000;
+        let mut p = device.tensor(100, params / 100, &random(100, params / 100, 3)).unwrap();
+        let g = device.tensor(100, params / 100, &random(100, params / 100, 4)).unwrap();
+        let (mut m, mut v) = (device.zeros(100, params / 100).unwrap(), device.zeros(100, params / 100).unwrap());
+        let mut t = 0;
+        let start = now_ms();
+        for _ in 0..20 {
+            t += 1;
+            let hp = AdamStep { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0, decoupled: false, t };
+            tensor::adam(&mut p, &g, &mut m, &mut v, &hp).unwrap();
+        }
+        p.to_vec().await.unwrap();
+        let s = (now_ms() - start) / 1e3 / 20.0;
+        console_log!("BENCH {name} adam 10^5 params: {:.2} ms, {:.0} M params/s", s * 1e3, params as f64 / s / 1e6);
+    }
+}
