@@ -1,4 +1,4 @@
-//! CPU references of the image kernels (`gpu/conv2d*.wgsl`, `max_pool2x2*.wgsl`, `upsample2x*.wgsl`).
+//! CPU references (and the CPU backend) of the image kernels (`gpu/conv2d*.wgsl`, `max_pool2x2*.wgsl`, `upsample2x*.wgsl`).
 //! Images are rows of a matrix, each row one NCHW image flattened in (C, H, W) order.
 
 use super::Conv2dShape;
@@ -9,78 +9,85 @@ fn tap(s: &Conv2dShape, o: usize, k: usize, size: usize) -> Option<usize> {
     (v >= 0 && (v as usize) < size).then_some(v as usize)
 }
 
-/// 3x3 convolution with bias.
-pub fn conv2d(x: ArrayView2<f32>, w: ArrayView2<f32>, bias: &[f32], s: &Conv2dShape) -> Array2<f32> {
+/// `in_ch 9 x (out_h out_w)` columns of image `n`: column `(oy, ox)` holds the 3x3 patch under that output
+/// (zeros outside the image), so a convolution is one matrix product (im2col).
+fn im2col(x: ArrayView2<f32>, n: usize, s: &Conv2dShape) -> Array2<f32> {
     let (oh, ow) = (s.out_height(), s.out_width());
+    let mut cols = Array2::zeros((s.in_ch * 9, oh * ow));
+    for ci in 0..s.in_ch {
+        for ky in 0..3 {
+            for kx in 0..3 {
+                let mut row = cols.row_mut(ci * 9 + ky * 3 + kx);
+                for oy in 0..oh {
+                    let Some(y) = tap(s, oy, ky, s.height) else { continue };
+                    for ox in 0..ow {
+                        let Some(xx) = tap(s, ox, kx, s.width) else { continue };
+                        row[oy * ow + ox] = x[[n, (ci * s.height + y) * s.width + xx]];
+                    }
+                }
+            }
+        }
+    }
+    cols
+}
+
+/// Adds the columns back onto image `n` of `dx` (the adjoint of [`im2col`]).
+fn col2im(cols: &Array2<f32>, dx: &mut Array2<f32>, n: usize, s: &Conv2dShape) {
+    let (oh, ow) = (s.out_height(), s.out_width());
+    for ci in 0..s.in_ch {
+        for ky in 0..3 {
+            for kx in 0..3 {
+                let row = cols.row(ci * 9 + ky * 3 + kx);
+                for oy in 0..oh {
+                    let Some(y) = tap(s, oy, ky, s.height) else { continue };
+                    for ox in 0..ow {
+                        let Some(xx) = tap(s, ox, kx, s.width) else { continue };
+                        dx[[n, (ci * s.height + y) * s.width + xx]] += row[oy * ow + ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// 3x3 convolution with bias: per image, `W · im2col(x) + b` (an ndarray GEMM; the GPU kernel is direct,
+/// so the parity test compares two independent formulations).
+pub fn conv2d(x: ArrayView2<f32>, w: ArrayView2<f32>, bias: &[f32], s: &Conv2dShape) -> Array2<f32> {
+    let plane = s.out_height() * s.out_width();
     let mut out = Array2::zeros((x.nrows(), s.out_len()));
     for n in 0..x.nrows() {
+        let y = w.dot(&im2col(x, n, s)); // out_ch x plane
+        let mut row = out.row_mut(n);
         for co in 0..s.out_ch {
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    let mut acc = bias[co];
-                    for ci in 0..s.in_ch {
-                        for ky in 0..3 {
-                            let Some(y) = tap(s, oy, ky, s.height) else { continue };
-                            for kx in 0..3 {
-                                let Some(xx) = tap(s, ox, kx, s.width) else { continue };
-                                acc += w[[co, ci * 9 + ky * 3 + kx]] * x[[n, (ci * s.height + y) * s.width + xx]];
-                            }
-                        }
-                    }
-                    out[[n, (co * oh + oy) * ow + ox]] = acc;
-                }
+            for p in 0..plane {
+                row[co * plane + p] = y[[co, p]] + bias[co];
             }
         }
     }
     out
 }
 
-/// Gradient with respect to the input (scatter form; the kernel gathers, same sums).
+/// The image-`n` gradient as an `out_ch x plane` matrix.
+fn grad_matrix(grad_out: ArrayView2<f32>, n: usize, s: &Conv2dShape) -> Array2<f32> {
+    let plane = s.out_height() * s.out_width();
+    Array2::from_shape_fn((s.out_ch, plane), |(co, p)| grad_out[[n, co * plane + p]])
+}
+
+/// Gradient with respect to the input: `col2im(Wᵀ · dY)` per image.
 pub fn conv2d_input_grad(grad_out: ArrayView2<f32>, w: ArrayView2<f32>, s: &Conv2dShape) -> Array2<f32> {
-    let (oh, ow) = (s.out_height(), s.out_width());
     let mut dx = Array2::zeros((grad_out.nrows(), s.in_len()));
     for n in 0..grad_out.nrows() {
-        for co in 0..s.out_ch {
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    let g = grad_out[[n, (co * oh + oy) * ow + ox]];
-                    for ci in 0..s.in_ch {
-                        for ky in 0..3 {
-                            let Some(y) = tap(s, oy, ky, s.height) else { continue };
-                            for kx in 0..3 {
-                                let Some(xx) = tap(s, ox, kx, s.width) else { continue };
-                                dx[[n, (ci * s.height + y) * s.width + xx]] += w[[co, ci * 9 + ky * 3 + kx]] * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let cols = w.t().dot(&grad_matrix(grad_out, n, s));
+        col2im(&cols, &mut dx, n, s);
     }
     dx
 }
 
-/// Gradient with respect to the weights.
+/// Gradient with respect to the weights: `Σ_n dY_n · im2col(x_n)ᵀ`.
 pub fn conv2d_weight_grad(grad_out: ArrayView2<f32>, x: ArrayView2<f32>, s: &Conv2dShape) -> Array2<f32> {
-    let (oh, ow) = (s.out_height(), s.out_width());
     let mut dw = Array2::zeros((s.out_ch, s.in_ch * 9));
     for n in 0..grad_out.nrows() {
-        for co in 0..s.out_ch {
-            for oy in 0..oh {
-                for ox in 0..ow {
-                    let g = grad_out[[n, (co * oh + oy) * ow + ox]];
-                    for ci in 0..s.in_ch {
-                        for ky in 0..3 {
-                            let Some(y) = tap(s, oy, ky, s.height) else { continue };
-                            for kx in 0..3 {
-                                let Some(xx) = tap(s, ox, kx, s.width) else { continue };
-                                dw[[co, ci * 9 + ky * 3 + kx]] += g * x[[n, (ci * s.height + y) * s.width + xx]];
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        dw += &grad_matrix(grad_out, n, s).dot(&im2col(x, n, s).t());
     }
     dw
 }
