@@ -213,3 +213,48 @@ async fn bench_in_browser() {
         console_log!("BENCH {name} adam 10^5 params: {:.2} ms, {:.0} M params/s", s * 1e3, params as f64 / s / 1e6);
     }
 }
+
+/// Graph and image kernels on the browser's WebGPU adapter against the CPU: SpMM and its transpose, GAT's
+/// softmax and aggregation, conv2d (forward and both gradients), max pooling.
+#[wasm_bindgen_test]
+async fn graph_and_image_parity_on_webgpu() {
+    use bpfree::tensor::{Conv2dShape, Csr, GatGraph};
+    let Some(gpu) = webgpu().await else { return };
+    let cpu = Device::Cpu;
+    let pair = |rows, cols, seed| {
+        let d = random(rows, cols, seed);
+        (cpu.tensor(rows, cols, &d).unwrap(), gpu.tensor(rows, cols, &d).unwrap())
+    };
+    let mut rng = Rng::new(5);
+    let edges: Vec<(u32, u32)> = (0..120).map(|_| (rng.below(30) as u32, rng.below(30) as u32)).collect();
+    let (x0, x1) = pair(30, 8, 6);
+    let (a0, a1) = (Csr::gcn_normalized(&cpu, 30, &edges).unwrap(), Csr::gcn_normalized(&gpu, 30, &edges).unwrap());
+    close("spmm", &tensor::spmm(&a1, &x1).unwrap(), &tensor::spmm(&a0, &x0).unwrap(), 1e-4).await;
+    close(
+        "spmm_transposed",
+        &tensor::spmm_transposed(&a1, &x1).unwrap(),
+        &tensor::spmm_transposed(&a0, &x0).unwrap(),
+        1e-4,
+    )
+    .await;
+    let (g0, g1) = (GatGraph::new(&cpu, 30, &edges).unwrap(), GatGraph::new(&gpu, 30, &edges).unwrap());
+    let (s0, s1) = pair(30, 2, 7);
+    let (t0, t1) = pair(30, 2, 8);
+    let (al0, al1) = (g0.softmax(&s0, &t0, 0.2).unwrap(), g1.softmax(&s1, &t1, 0.2).unwrap());
+    close("gat_softmax", &al1, &al0, 1e-4).await;
+    close("gat_aggregate", &g1.aggregate(&al1, &x1).unwrap(), &g0.aggregate(&al0, &x0).unwrap(), 1e-4).await;
+    let s = Conv2dShape { in_ch: 2, height: 6, width: 5, out_ch: 3, stride: 2, pad: 1 };
+    let (i0, i1) = pair(2, s.in_len(), 9);
+    let (w0, w1) = pair(3, 18, 10);
+    let (b0, b1) = pair(1, 3, 11);
+    let (d0, d1) = pair(2, s.out_len(), 12);
+    close("conv2d", &tensor::conv2d(&i1, &w1, &b1, &s).unwrap(), &tensor::conv2d(&i0, &w0, &b0, &s).unwrap(), 1e-4)
+        .await;
+    let want = tensor::conv2d_input_grad(&d0, &w0, &s).unwrap();
+    close("conv2d_input_grad", &tensor::conv2d_input_grad(&d1, &w1, &s).unwrap(), &want, 1e-4).await;
+    let want = tensor::conv2d_weight_grad(&d0, &i0, &s).unwrap();
+    close("conv2d_weight_grad", &tensor::conv2d_weight_grad(&d1, &i1, &s).unwrap(), &want, 1e-4).await;
+    let (p0, _) = tensor::max_pool2x2(&i0, 2, 6, 5).unwrap();
+    let (p1, _) = tensor::max_pool2x2(&i1, 2, 6, 5).unwrap();
+    close("max_pool2x2", &p1, &p0, 0.0).await;
+}
