@@ -2,14 +2,14 @@
 //! per epoch, then a summary object as its last line.
 
 use crate::algorithms::ALGORITHMS;
-use crate::config::RunConfig;
-use crate::data::DATASETS;
+use crate::config::{Architecture, RunConfig};
+use crate::data::{read_files, DATASETS};
 use crate::error::{Error, Result};
 use crate::nn::OptimizerConfig;
 use crate::tensor::{BackendChoice, Device};
-use crate::train::Trainer;
+use crate::train::{load_dataset, Trainer};
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Usage text.
@@ -17,9 +17,13 @@ pub const USAGE: &str = "\
 bpfree — train neural networks without backpropagation
 
 USAGE:
-  bpfree train --algo ALGO --dataset DATASET [--epochs N] [--seed S] [--backend auto|cpu|gpu]
-               [--batch B] [--lr LR] [--hidden 16,16] [--activation relu|tanh|sigmoid|elu|gelu|identity]
-               [--points N] [--noise SIGMA] [--data DIR]
+  bpfree train --algo ALGO --dataset DATASET [--model mlp] [--epochs N] [--seed S] [--backend auto|cpu|gpu]
+               [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
+               [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
+      The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
+      784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
+  bpfree repro ccl [--quick] [--datasets mnist,fashion-mnist,cifar10-subset] [--backend cpu|gpu]
+      the paper's Table 1 beside our runs (CCL and backprop, same network, seed and budget)
   bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
   bpfree info      the GPU adapter wgpu finds
   bpfree list      registered algorithms and datasets
@@ -33,6 +37,7 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("train") => train(&args[1..]),
         Some("info") => info(),
         Some("bench") => crate::bench::run(args.iter().any(|a| a == "--quick")),
+        Some("repro") => crate::repro::run(&args[1..]),
         Some("list") => {
             for a in ALGORITHMS {
                 println!("{}", json!({"algorithm": a.id, "label": a.label}));
@@ -69,8 +74,16 @@ struct TrainArgs {
     data_dir: PathBuf,
 }
 
+/// The value following `flag` in `args`, if present.
+fn flag_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a String> {
+    args.iter().position(|a| names.contains(&a.as_str())).and_then(|i| args.get(i + 1))
+}
+
 fn parse_train(args: &[String]) -> Result<TrainArgs> {
-    let mut cfg = RunConfig::default();
+    // The algorithm and dataset pick the defaults (the papers' configurations); the other flags override them.
+    let algo = flag_value(args, &["--algo", "--algorithm"]).cloned().unwrap_or_else(|| "backprop".into());
+    let dataset = flag_value(args, &["--dataset"]).cloned().unwrap_or_else(|| "moons".into());
+    let mut cfg = RunConfig::preset(&algo, &dataset);
     let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
     let mut lr: Option<f32> = None;
     let mut it = args.iter();
@@ -79,11 +92,19 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         match flag.as_str() {
             "--algo" | "--algorithm" => cfg.algorithm = value()?,
             "--dataset" => cfg.dataset = value()?,
+            "--model" => cfg.arch = Architecture::parse(&value()?)?,
             "--epochs" => cfg.epochs = parse(flag, &value()?)?,
             "--seed" => cfg.seed = parse(flag, &value()?)?,
             "--backend" => cfg.backend = BackendChoice::parse(&value()?)?,
             "--batch" => cfg.batch_size = parse(flag, &value()?)?,
             "--lr" => lr = Some(parse(flag, &value()?)?),
+            "--feedback-lr" => cfg.ccl.feedback_lr = parse(flag, &value()?)?,
+            "--clip" => {
+                let c: f32 = parse(flag, &value()?)?;
+                cfg.grad_clip = c;
+                cfg.ccl.feedback_clip = c;
+            }
+            "--limit" => cfg.train_limit = parse(flag, &value()?)?,
             "--points" => cfg.data.points = parse(flag, &value()?)?,
             "--noise" => cfg.data.noise = parse(flag, &value()?)?,
             "--data" => data_dir = PathBuf::from(value()?),
@@ -110,6 +131,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             }
             OptimizerConfig::Sgd { momentum, weight_decay, .. } => OptimizerConfig::Sgd { lr, momentum, weight_decay },
         };
+        cfg.ccl.feedback_lr = lr;
     }
     Ok(TrainArgs { cfg, data_dir })
 }
@@ -120,35 +142,52 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 
 fn train(args: &[String]) -> Result<()> {
     let TrainArgs { cfg, data_dir } = parse_train(args)?;
+    let summary = run_training(&cfg, &data_dir, true)?;
+    println!("{summary}");
+    Ok(())
+}
+
+/// Trains `cfg` to the end, printing one JSON line per epoch if `verbose`; returns the summary object (the
+/// last line of `bpfree train`). `test_accuracy` is that of the epoch model selection picks (lowest
+/// validation loss where the dataset has a validation split, else the last epoch).
+pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<serde_json::Value> {
     let start = Instant::now();
+    let files = read_files(&cfg.dataset, data_dir)?;
+    let data = load_dataset(cfg, &files)?;
     let device = pollster::block_on(Device::open(cfg.backend))?;
-    let mut trainer = Trainer::new(&cfg, device)?;
+    let mut trainer = Trainer::with_dataset(cfg, device, std::sync::Arc::new(data))?;
     let backend = trainer.device().kind();
-    let mut last = None;
+    let names = trainer.algorithm().local_loss_names();
     for _ in 0..cfg.epochs {
         let m = pollster::block_on(trainer.run_epoch())?;
-        println!(
-            "{}",
-            json!({"epoch": m.epoch, "steps": m.steps, "train_loss": m.train_loss, "test_loss": m.test_loss,
-                   "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy,
-                   "seconds": start.elapsed().as_secs_f64()})
-        );
-        last = Some(m);
+        if verbose {
+            let local: serde_json::Map<String, serde_json::Value> =
+                names.iter().cloned().zip(m.local_losses.iter().map(|&v| json!(v))).collect();
+            println!(
+                "{}",
+                json!({"epoch": m.epoch, "steps": m.steps, "train_loss": m.train_loss, "val_loss": m.val_loss,
+                       "val_accuracy": m.val_accuracy, "test_loss": m.test_loss,
+                       "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy,
+                       "local_losses": local, "seconds": start.elapsed().as_secs_f64()})
+            );
+        }
     }
     let memory = trainer.device().memory();
-    println!(
-        "{}",
-        json!({
-            "algo": cfg.algorithm, "dataset": cfg.dataset, "seed": cfg.seed, "backend": backend,
-            "device": trainer.device().describe(), "epochs": trainer.epoch(), "steps": trainer.steps(),
-            "batch": cfg.batch_size, "parameters": trainer.parameter_count(),
-            "train_loss": last.as_ref().map(|m| m.train_loss), "test_loss": last.as_ref().map(|m| m.test_loss),
-            "train_accuracy": last.as_ref().map_or(0.0, |m| m.train_accuracy),
-            "test_accuracy": last.as_ref().map_or(0.0, |m| m.test_accuracy),
-            "peak_device_bytes": memory.peak_live_bytes,
-            "data_dir": data_dir.display().to_string(),
-            "seconds": start.elapsed().as_secs_f64(),
-        })
-    );
-    Ok(())
+    let last = trainer.history().last();
+    let selected = trainer.selected();
+    Ok(json!({
+        "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.arch.name(), "seed": cfg.seed,
+        "backend": backend, "device": trainer.device().describe(), "epochs": trainer.epoch(),
+        "steps": trainer.steps(), "batch": cfg.batch_size, "parameters": trainer.parameter_count(),
+        "train_examples": trainer.train_len(),
+        "train_loss": last.map(|m| m.train_loss), "test_loss": selected.map(|m| m.test_loss),
+        "train_accuracy": last.map_or(0.0, |m| m.train_accuracy),
+        "test_accuracy": selected.map_or(0.0, |m| m.test_accuracy),
+        "selected_epoch": selected.map(|m| m.epoch),
+        "val_loss": selected.and_then(|m| m.val_loss),
+        "final_test_accuracy": last.map_or(0.0, |m| m.test_accuracy),
+        "peak_device_bytes": memory.peak_live_bytes,
+        "data_dir": data_dir.display().to_string(),
+        "seconds": start.elapsed().as_secs_f64(),
+    }))
 }

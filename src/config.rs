@@ -1,9 +1,9 @@
 //! [`RunConfig`]: everything that defines a run. It is the payload of a share link and of the CLI flags, so
 //! the same config replays the same run (with the same seed, on the same backend).
 
-use crate::data::SyntheticOptions;
-use crate::nn::{MlpConfig, OptimizerConfig};
-use crate::tensor::BackendChoice;
+use crate::data::{dataset_info, DatasetKind, SyntheticOptions};
+use crate::nn::{MlpConfig, OptimizerConfig, WeightInit};
+use crate::tensor::{Activation, BackendChoice};
 use serde::{Deserialize, Serialize};
 
 /// Version of the config format (bumped when a field changes meaning).
@@ -33,6 +33,81 @@ pub struct RunConfig {
     pub model: MlpConfig,
     /// Size and noise of the synthetic datasets.
     pub data: SyntheticOptions,
+    /// Which architecture family the model is (the MLP widths are in `model`).
+    pub arch: Architecture,
+    /// Global-norm gradient clipping of the (forward) network; 0 = off.
+    pub grad_clip: f32,
+    /// Gradient centralisation of every weight gradient before clipping.
+    pub grad_centralization: bool,
+    /// Train on only the first N examples of the (shuffled) training split; 0 = all.
+    pub train_limit: usize,
+    /// Options of counter-current learning.
+    pub ccl: CclOptions,
+}
+
+/// The architecture family of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Architecture {
+    /// Fully connected layers (`model.hidden`).
+    #[default]
+    Mlp,
+    /// The convolutional classifier of the paper at hand.
+    Cnn,
+    /// A convolutional autoencoder.
+    Autoencoder,
+}
+
+impl Architecture {
+    /// Parses `mlp`, `cnn` or `autoencoder`.
+    pub fn parse(s: &str) -> crate::error::Result<Self> {
+        match s {
+            "mlp" => Ok(Architecture::Mlp),
+            "cnn" => Ok(Architecture::Cnn),
+            "autoencoder" | "ae" => Ok(Architecture::Autoencoder),
+            _ => Err(crate::error::Error::invalid("model", format!("`{s}` (use mlp, cnn or autoencoder)"))),
+        }
+    }
+
+    /// The name [`Architecture::parse`] reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::Mlp => "mlp",
+            Architecture::Cnn => "cnn",
+            Architecture::Autoencoder => "autoencoder",
+        }
+    }
+}
+
+/// Hyper-parameters of counter-current learning that have no counterpart elsewhere (spec ccl.md §4.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CclOptions {
+    /// `loss_scale_C`: weight of the forward-feedback alignment term (the MLP multiplies it by `256 / d`).
+    pub loss_scale: f32,
+    /// `loss_scale_ssl`: weight of the two decorrelation terms of the CNN loss.
+    pub decorrelation_scale: f32,
+    /// Learning rate of the feedback network G (the forward network uses `optimizer`).
+    pub feedback_lr: f32,
+    /// Global-norm clipping of G's gradients, separate from F's; 0 = off.
+    pub feedback_clip: f32,
+    /// Loss-scale warm-up over the first steps (0 = off; the MLP code forbids it).
+    pub warmup: u32,
+    /// The "flooding" mask: rows with `|p_true - 1| < 0.1` are zeroed in every local loss.
+    pub flooding: bool,
+}
+
+impl Default for CclOptions {
+    fn default() -> Self {
+        CclOptions {
+            loss_scale: 0.5,
+            decorrelation_scale: 0.5,
+            feedback_lr: 1.0,
+            feedback_clip: 1.0,
+            warmup: 0,
+            flooding: false,
+        }
+    }
 }
 
 impl Default for RunConfig {
@@ -48,6 +123,38 @@ impl Default for RunConfig {
             optimizer: OptimizerConfig::default(),
             model: MlpConfig::default(),
             data: SyntheticOptions::default(),
+            arch: Architecture::Mlp,
+            grad_clip: 0.0,
+            grad_centralization: false,
+            train_limit: 0,
+            ccl: CclOptions::default(),
         }
+    }
+}
+
+impl RunConfig {
+    /// The defaults for `algorithm` on `dataset`: the playground's small MLP with Adam on the 2-D sets, and the
+    /// papers' configurations on images (CCL's `yaml/mlp/{mnist,fmnist,cifar10}_ccl.yaml`: 784-256x5-10 or
+    /// 3072-1024x3-10, ELU, no biases, PyTorch's default init, SGD with lr 1 and no momentum, global-norm
+    /// clipping at 1, batch 256, 100 epochs; the backprop baseline uses the same network and budget as in
+    /// `yaml/mlp/*_bp.yaml`). Unknown ids fall back to the 2-D defaults (validation reports them later).
+    pub fn preset(algorithm: &str, dataset: &str) -> RunConfig {
+        let mut cfg =
+            RunConfig { algorithm: algorithm.to_string(), dataset: dataset.to_string(), ..Default::default() };
+        let is_image = dataset_info(dataset).map(|d| d.kind == DatasetKind::Image).unwrap_or(false);
+        if is_image {
+            let cifar = dataset.starts_with("cifar");
+            cfg.epochs = 100;
+            cfg.batch_size = 256;
+            cfg.optimizer = OptimizerConfig::Sgd { lr: 1.0, momentum: 0.0, weight_decay: 0.0 };
+            cfg.model = MlpConfig {
+                hidden: if cifar { vec![1024; 3] } else { vec![256; 5] },
+                activation: Activation::Elu,
+                bias: false,
+                init: WeightInit::Torch,
+            };
+            cfg.grad_clip = 1.0;
+        }
+        cfg
     }
 }

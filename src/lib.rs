@@ -32,6 +32,8 @@ pub mod train;
 pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod repro;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

@@ -2,7 +2,7 @@
 //! omitted, and back. A broken link is an error the page shows, never a panic; unknown keys are rejected so
 //! a typo does not silently run something else.
 
-use crate::config::{RunConfig, CONFIG_VERSION};
+use crate::config::{Architecture, RunConfig, CONFIG_VERSION};
 use crate::error::{Error, Result};
 use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
@@ -26,17 +26,20 @@ fn backend_name(b: BackendChoice) -> &'static str {
     }
 }
 
-/// The query string (without `?`) that [`decode`] turns back into `cfg`; fields at their default are left out.
+/// The query string (without `?`) that [`decode`] turns back into `cfg`; fields at the default of the run's
+/// algorithm and dataset ([`RunConfig::preset`]) are left out.
 pub fn encode(cfg: &RunConfig) -> String {
-    let d = RunConfig::default();
+    let base = RunConfig::default();
+    let d = RunConfig::preset(&cfg.algorithm, &cfg.dataset);
     let mut parts = vec![format!("v={CONFIG_VERSION}")];
     let mut put = |key: &str, value: String, default: String| {
         if value != default {
             parts.push(format!("{key}={value}"));
         }
     };
-    put("dataset", cfg.dataset.clone(), d.dataset.clone());
-    put("algo", cfg.algorithm.clone(), d.algorithm.clone());
+    put("dataset", cfg.dataset.clone(), base.dataset.clone());
+    put("algo", cfg.algorithm.clone(), base.algorithm.clone());
+    put("model", cfg.arch.name().into(), d.arch.name().into());
     put("seed", cfg.seed.to_string(), d.seed.to_string());
     put("backend", backend_name(cfg.backend).into(), backend_name(d.backend).into());
     put("epochs", cfg.epochs.to_string(), d.epochs.to_string());
@@ -47,13 +50,24 @@ pub fn encode(cfg: &RunConfig) -> String {
     put("act", activation_name(cfg.model.activation).into(), activation_name(d.model.activation).into());
     put("points", cfg.data.points.to_string(), d.data.points.to_string());
     put("noise", cfg.data.noise.to_string(), d.data.noise.to_string());
+    put("clip", cfg.grad_clip.to_string(), d.grad_clip.to_string());
+    put("fblr", cfg.ccl.feedback_lr.to_string(), d.ccl.feedback_lr.to_string());
+    put("limit", cfg.train_limit.to_string(), d.train_limit.to_string());
     parts.join("&")
 }
 
 /// Parses a query string (with or without the leading `?`) into a config; missing keys take their defaults.
 pub fn decode(query: &str) -> Result<RunConfig> {
-    let mut cfg = RunConfig::default();
     let query = query.trim_start_matches('?');
+    // The algorithm and dataset choose the defaults the other keys override.
+    let find = |k: &str| {
+        query.split('&').find_map(|p| p.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| v.to_string()))
+    };
+    let base = RunConfig::default();
+    let mut cfg = RunConfig::preset(
+        &find("algo").unwrap_or(base.algorithm.clone()),
+        &find("dataset").unwrap_or(base.dataset.clone()),
+    );
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) =
             pair.split_once('=').ok_or_else(|| Error::invalid("link", format!("`{pair}` is not key=value")))?;
@@ -110,6 +124,23 @@ pub fn decode(query: &str) -> Result<RunConfig> {
             }
             "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,
             "noise" => cfg.data.noise = value.parse().map_err(|_| bad("a number"))?,
+            "model" => cfg.arch = Architecture::parse(value)?,
+            "clip" => {
+                cfg.grad_clip = value
+                    .parse()
+                    .ok()
+                    .filter(|c: &f32| c.is_finite() && *c >= 0.0)
+                    .ok_or_else(|| bad("a clip norm"))?;
+                cfg.ccl.feedback_clip = cfg.grad_clip;
+            }
+            "fblr" => {
+                cfg.ccl.feedback_lr = value
+                    .parse()
+                    .ok()
+                    .filter(|v: &f32| v.is_finite() && *v >= 0.0)
+                    .ok_or_else(|| bad("a learning rate"))?
+            }
+            "limit" => cfg.train_limit = value.parse().map_err(|_| bad("a whole number"))?,
             _ => return Err(Error::invalid("link", format!("unknown key `{key}`"))),
         }
     }
@@ -144,6 +175,21 @@ mod tests {
     }
 
     #[test]
+    fn links_are_relative_to_the_papers_presets() {
+        let cfg = RunConfig::preset("ccl", "mnist");
+        assert_eq!(encode(&cfg), format!("v={CONFIG_VERSION}&dataset=mnist&algo=ccl"));
+        assert_eq!(decode(&encode(&cfg)).unwrap(), cfg);
+        let mut small = cfg.clone();
+        small.model.hidden = vec![32, 32];
+        small.train_limit = 2000;
+        small.grad_clip = 0.5;
+        small.ccl.feedback_clip = 0.5;
+        assert_eq!(decode(&encode(&small)).unwrap(), small);
+        // The order of keys does not matter: the preset comes from algo and dataset wherever they are.
+        assert_eq!(decode("hidden=32,32&limit=2000&clip=0.5&dataset=mnist&algo=ccl").unwrap(), small);
+    }
+
+    #[test]
     fn broken_links_are_errors() {
         for q in [
             "seed=abc",
@@ -156,6 +202,8 @@ mod tests {
             "v=999",
             "batch=0",
             "algo=magic",
+            "model=transformer",
+            "clip=-1",
         ] {
             assert!(decode(q).is_err(), "{q} should be rejected");
         }

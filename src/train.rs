@@ -4,12 +4,13 @@
 
 use crate::algorithms::{algorithm_info, Algorithm, Problem};
 use crate::config::RunConfig;
-use crate::data::{self, Dataset};
+use crate::data::{self, DataFiles, Dataset};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
-use crate::tensor::{add_scaled, gather_rows, sum_rows, Device, Tensor};
-use ndarray::Array2;
+use crate::tensor::{add_scaled, sum_rows, Device, Tensor};
+use ndarray::{Array2, Axis};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Metrics of one finished epoch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -26,7 +27,18 @@ pub struct EpochMetrics {
     pub train_accuracy: f32,
     /// Fraction of test examples classified correctly at the end of the epoch.
     pub test_accuracy: f32,
+    /// Loss on the validation split (model selection), if the dataset has one.
+    pub val_loss: Option<f32>,
+    /// Accuracy on the validation split, if the dataset has one.
+    pub val_accuracy: Option<f32>,
+    /// The algorithm's local losses averaged over the epoch's steps (see `Algorithm::local_loss_names`).
+    pub local_losses: Vec<f32>,
 }
+
+/// Rows evaluated per forward pass (bounds device memory during evaluation).
+const EVAL_CHUNK: usize = 2048;
+/// Training examples the per-epoch train accuracy is measured on (the first of the shuffled split).
+pub const TRAIN_EVAL_LIMIT: usize = 10_000;
 
 /// Class-1 (or per-class) probabilities on a grid over the plane, for the decision map.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,10 +55,9 @@ pub struct DecisionMap {
 pub struct Trainer {
     cfg: RunConfig,
     device: Device,
-    data: Dataset,
-    x_train: Tensor,
-    y_train: Tensor,
-    x_test: Tensor,
+    data: Arc<Dataset>,
+    /// Training examples used: all, or the first `cfg.train_limit`.
+    train_len: usize,
     algorithm: Box<dyn Algorithm>,
     shuffle_rng: Rng,
     order: Vec<usize>,
@@ -54,38 +65,46 @@ pub struct Trainer {
     epoch: usize,
     steps: u64,
     loss_sum: Tensor,
+    local_sum: Option<Tensor>,
     batches_in_epoch: usize,
     history: Vec<EpochMetrics>,
 }
 
-fn labels(y: &[u32]) -> Vec<f32> {
-    y.iter().map(|&c| c as f32).collect()
+/// The rows `index` of `x` as a new array (host-side gather: the dataset stays in host memory, only batches
+/// travel to the device, so MNIST's 188 MB never has to fit one WebGPU buffer).
+fn host_rows(x: &Array2<f32>, index: &[usize]) -> Array2<f32> {
+    x.select(Axis(0), index)
 }
 
 impl Trainer {
-    /// Loads the dataset, uploads it to `device` and builds the algorithm, all seeded by `cfg.seed`.
+    /// Builds a synthetic dataset and the algorithm, all seeded by `cfg.seed` (datasets read from files go
+    /// through [`load_dataset`] and [`Trainer::with_dataset`]).
     pub fn new(cfg: &RunConfig, device: Device) -> Result<Self> {
+        let data = load_dataset(cfg, &DataFiles::new())?;
+        Self::with_dataset(cfg, device, Arc::new(data))
+    }
+
+    /// Builds the algorithm for `data` (which must come from [`load_dataset`] with the same config), seeded by
+    /// `cfg.seed`. The dataset is shared, so the page can restart runs without copying it.
+    pub fn with_dataset(cfg: &RunConfig, device: Device, data: Arc<Dataset>) -> Result<Self> {
         if cfg.batch_size == 0 {
             return Err(Error::invalid("batch size", "0 (use at least 1)"));
         }
+        let all = data.y_train.len();
+        let train_len = if cfg.train_limit > 0 { cfg.train_limit.min(all) } else { all };
         let mut rng = Rng::new(cfg.seed);
-        let data = data::load(&cfg.dataset, &cfg.data, &mut rng.fork())?;
+        let _data_rng = rng.fork(); // consumed by load_dataset
         let mut init_rng = rng.fork();
         let shuffle_rng = rng.fork();
         let info = algorithm_info(&cfg.algorithm)?;
-        let problem = Problem { inputs: data.features(), classes: data.classes };
+        let problem = Problem { inputs: data.features(), classes: data.classes, image: data.image };
         let algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
-        let x_train = device.from_array(&data.x_train)?;
-        let y_train = device.tensor(data.y_train.len(), 1, &labels(&data.y_train))?;
-        let x_test = device.from_array(&data.x_test)?;
         let loss_sum = device.zeros(1, 1)?;
         Ok(Trainer {
             cfg: cfg.clone(),
             device,
             data,
-            x_train,
-            y_train,
-            x_test,
+            train_len,
             algorithm,
             shuffle_rng,
             order: Vec::new(),
@@ -93,6 +112,7 @@ impl Trainer {
             epoch: 0,
             steps: 0,
             loss_sum,
+            local_sum: None,
             batches_in_epoch: 0,
             history: Vec::new(),
         })
@@ -111,6 +131,11 @@ impl Trainer {
     /// The dataset (host copy).
     pub fn dataset(&self) -> &Dataset {
         &self.data
+    }
+
+    /// Training examples in use (all, or `cfg.train_limit`).
+    pub fn train_len(&self) -> usize {
+        self.train_len
     }
 
     /// Epochs finished.
@@ -133,6 +158,19 @@ impl Trainer {
         self.algorithm.parameter_count()
     }
 
+    /// The algorithm being trained.
+    pub fn algorithm(&self) -> &dyn Algorithm {
+        self.algorithm.as_ref()
+    }
+
+    /// The epoch model selection picks: lowest validation loss if the dataset has a validation split
+    /// (spec ccl.md §1.11), else the last epoch. Its test numbers are what a paper would report.
+    pub fn selected(&self) -> Option<&EpochMetrics> {
+        let with_val = self.history.iter().filter(|m| m.val_loss.is_some());
+        let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
+        best.or(self.history.last())
+    }
+
     /// True when the current epoch has no mini-batch left (call [`Trainer::end_epoch`]).
     pub fn epoch_complete(&self) -> bool {
         !self.order.is_empty() && self.cursor >= self.order.len()
@@ -144,17 +182,23 @@ impl Trainer {
             if self.epoch_complete() {
                 return Err(Error::invalid("step", "the epoch is complete; call end_epoch first"));
             }
-            self.order = self.shuffle_rng.permutation(self.data.y_train.len());
+            self.order = self.shuffle_rng.permutation(self.train_len);
             self.cursor = 0;
         }
         let end = (self.cursor + self.cfg.batch_size).min(self.order.len());
-        let index: Vec<f32> = self.order[self.cursor..end].iter().map(|&i| i as f32).collect();
+        let index = &self.order[self.cursor..end];
         self.cursor = end;
-        let index = self.device.tensor(index.len(), 1, &index)?;
-        let x = gather_rows(&self.x_train, &index)?;
-        let y = gather_rows(&self.y_train, &index)?;
+        let x = self.device.from_array(&host_rows(&self.data.x_train, index))?;
+        let y: Vec<f32> = index.iter().map(|&i| self.data.y_train[i] as f32).collect();
+        let y = self.device.tensor(y.len(), 1, &y)?;
         let per_example = self.algorithm.step(x, &y)?;
         add_scaled(&mut self.loss_sum, &sum_rows(&per_example)?, 1.0)?;
+        if let Some(local) = self.algorithm.take_local_losses() {
+            match &mut self.local_sum {
+                Some(acc) => add_scaled(acc, &local, 1.0)?,
+                None => self.local_sum = Some(local),
+            }
+        }
         self.batches_in_epoch += 1;
         self.steps += 1;
         Ok(())
@@ -165,9 +209,22 @@ impl Trainer {
         let seen: usize = self.cursor.max(1);
         let loss_sum = self.loss_sum.to_vec().await?.first().copied().unwrap_or(0.0);
         self.loss_sum = self.device.zeros(1, 1)?;
-        let (_, train_accuracy) = self.evaluate(&self.x_train, &self.data.y_train).await?;
-        let (test_loss, test_accuracy) = self.evaluate(&self.x_test, &self.data.y_test).await?;
+        let batches = self.batches_in_epoch.max(1) as f32;
+        let local_losses = match self.local_sum.take() {
+            Some(t) => t.to_vec().await?.into_iter().map(|v| v / batches).collect(),
+            None => Vec::new(),
+        };
+        let n_train = self.train_len.min(TRAIN_EVAL_LIMIT);
+        let (_, train_accuracy) = self.evaluate(&self.data.x_train, &self.data.y_train[..n_train]).await?;
+        let (test_loss, test_accuracy) = self.evaluate(&self.data.x_test, &self.data.y_test).await?;
+        let (val_loss, val_accuracy) = if self.data.y_val.is_empty() {
+            (None, None)
+        } else {
+            let (l, a) = self.evaluate(&self.data.x_val, &self.data.y_val).await?;
+            (Some(l), Some(a))
+        };
         self.epoch += 1;
+        self.algorithm.end_epoch(self.epoch);
         self.order.clear();
         self.cursor = 0;
         self.batches_in_epoch = 0;
@@ -178,6 +235,9 @@ impl Trainer {
             test_loss,
             train_accuracy,
             test_accuracy,
+            val_loss,
+            val_accuracy,
+            local_losses,
         };
         self.history.push(metrics.clone());
         Ok(metrics)
@@ -194,10 +254,27 @@ impl Trainer {
         self.end_epoch().await
     }
 
-    /// Mean cross-entropy and accuracy of the current model on `(x, y)`.
-    async fn evaluate(&self, x: &Tensor, y: &[u32]) -> Result<(f32, f32)> {
-        let logits = self.algorithm.predict(x)?.to_array().await?;
-        Ok(loss_and_accuracy(&logits, y))
+    /// Mean cross-entropy and accuracy of the current model on the first `y.len()` rows of `x`, evaluated in
+    /// chunks of [`EVAL_CHUNK`] rows.
+    pub async fn evaluate(&self, x: &Array2<f32>, y: &[u32]) -> Result<(f32, f32)> {
+        let (mut loss, mut correct) = (0.0f64, 0.0f64);
+        for start in (0..y.len()).step_by(EVAL_CHUNK) {
+            let end = (start + EVAL_CHUNK).min(y.len());
+            let chunk = self.device.from_array(&x.slice(ndarray::s![start..end, ..]).to_owned())?;
+            let logits = self.algorithm.predict(&chunk)?.to_array().await?;
+            let (l, a) = loss_and_accuracy(&logits, &y[start..end]);
+            loss += f64::from(l) * (end - start) as f64;
+            correct += f64::from(a) * (end - start) as f64;
+        }
+        let n = y.len().max(1) as f64;
+        Ok(((loss / n) as f32, (correct / n) as f32))
+    }
+
+    /// Logits of the first `rows` test examples (for the page's views).
+    pub async fn test_logits(&self, rows: usize) -> Result<Array2<f32>> {
+        let rows = rows.min(self.data.y_test.len());
+        let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
+        self.algorithm.predict(&x)?.to_array().await
     }
 
     /// Class probabilities on a `resolution x resolution` grid over the dataset's plane.
@@ -219,9 +296,10 @@ impl Trainer {
     }
 }
 
-/// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), e.g. to show it before training.
-pub fn load_dataset(cfg: &RunConfig) -> Result<Dataset> {
-    data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork())
+/// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), from the bytes of the
+/// dataset's files (none for the synthetic sets).
+pub fn load_dataset(cfg: &RunConfig, files: &DataFiles) -> Result<Dataset> {
+    data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork(), files)
 }
 
 /// Probability of class `k` under `softmax(logits)`.
@@ -246,4 +324,34 @@ pub fn loss_and_accuracy(logits: &Array2<f32>, y: &[u32]) -> (f32, f32) {
         correct += usize::from(argmax == label as usize);
     }
     ((loss / y.len() as f64) as f32, correct as f32 / y.len() as f32)
+}
+
+/// What the page shows of a counter-current learner (spec ccl.md §1.2–1.4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CclViews {
+    /// Pair shown by `alignment` (0 = the input pair `(x, c_0)`).
+    pub layer: usize,
+    /// `rows x K` similarities `a_l c_lᵀ` for the first test images; the local loss pulls them to one-hot.
+    pub alignment: Array2<f32>,
+    /// Labels of those test images.
+    pub labels: Vec<u32>,
+    /// `K x inputs`: the feedback network's bottom output `c_0`, one input-shaped "prototype" per class.
+    pub prototypes: Array2<f32>,
+}
+
+impl Trainer {
+    /// CCL's views for pair `layer` on the first `rows` test images, or `None` for other algorithms.
+    pub async fn ccl_views(&self, layer: usize, rows: usize) -> Result<Option<CclViews>> {
+        let Some(ccl) = self.algorithm.ccl() else { return Ok(None) };
+        let rows = rows.min(self.data.y_test.len());
+        let layer = layer.min(ccl.widths().len().saturating_sub(2));
+        let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
+        let alignment = ccl.alignment(&x, layer)?.to_array().await?;
+        let (signals, _) = ccl.feedback_signals()?;
+        let prototypes = match signals.first() {
+            Some(c0) => c0.to_array().await?,
+            None => Array2::zeros((0, 0)),
+        };
+        Ok(Some(CclViews { layer, alignment, labels: self.data.y_test[..rows].to_vec(), prototypes }))
+    }
 }

@@ -197,6 +197,34 @@ fn page_trains_on_webgpu_and_loss_falls() {
     println!("screenshot: {}", out.display());
 
     s.click("#train-button"); // pause
+
+    // Counter-current learning on MNIST (issue #5): the page downloads and decodes MNIST, trains the paper's CCL
+    // MLP (784-256x5-10) on 2,000 images for an epoch, and shows the per-layer local losses, the alignment
+    // matrix and the feedback prototypes. On the wasm CPU backend: evaluating 18,000 images per epoch on
+    // SwiftShader (~0.1 GFLOP/s) would take minutes; CCL on WebGPU is covered by tests/web.rs.
+    let ccl = format!("{url}?dataset=mnist&algo=ccl&batch=64&limit=2000&backend=cpu");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": ccl}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for("MNIST to load", 120, |s| {
+        s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
+            == json!(true)
+    });
+    s.click("#step-button");
+    s.wait_for("CCL epoch 1", 300, |s| s.epoch() >= 1 && !s.text("#local-loss-chart").is_empty());
+    s.wait_for("the CCL views", 60, |s| {
+        s.script("return !!document.getElementById('alignment-matrix') && !!document.getElementById('prototypes');")
+            == json!(true)
+    });
+    let accuracy: f32 = s.text("#test-accuracy").parse().unwrap();
+    let legend = s.text("#local-loss-chart");
+    println!("CCL on MNIST (2,000 images, 1 epoch): test accuracy {accuracy}; local losses: {legend}");
+    assert!(accuracy > 0.5, "CCL test accuracy after one epoch: {accuracy}");
+    assert!(legend.contains("x·c0") && legend.contains("CE"), "local-loss legend: {legend}");
+    driver.post(&format!("/session/{}/window/rect", s.id), json!({"width": 1280, "height": 1500}));
+    let shot = driver.get(&format!("/session/{}/screenshot", s.id));
+    let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
+    std::fs::write(root.join("target").join("e2e-ccl-screenshot.png"), png).unwrap();
+
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
     let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();

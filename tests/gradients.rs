@@ -52,9 +52,9 @@ fn linear_backward() {
     layer.forward(Tensor::Cpu(x.clone())).unwrap();
     let gx = cpu(&layer.backward(&Tensor::Cpu(r.clone())).unwrap());
     let w = cpu(&layer.weight.value);
-    let b = cpu(&layer.bias.value);
+    let b = cpu(&layer.bias.as_ref().unwrap().value);
     let gw = cpu(layer.weight.grad.as_ref().unwrap());
-    let gb = cpu(layer.bias.grad.as_ref().unwrap());
+    let gb = cpu(layer.bias.as_ref().unwrap().grad.as_ref().unwrap());
     let loss = |x: &Array2<f32>, w: &Array2<f32>, b: &Array2<f32>| dot(&(x.dot(w) + b), &r);
     check("dL/dx", &x, &gx, |x| loss(x, &w, &b));
     check("dL/dW", &w, &gw, |w| loss(&x, w, &b));
@@ -96,7 +96,7 @@ fn softmax_cross_entropy_gradient() {
 #[test]
 fn mlp_backward_end_to_end() {
     let d = Device::Cpu;
-    let cfg = MlpConfig { hidden: vec![5, 4], activation: Activation::Tanh };
+    let cfg = MlpConfig { hidden: vec![5, 4], activation: Activation::Tanh, ..Default::default() };
     let mut net = Mlp::new(&d, 3, 2, &cfg, &mut Rng::new(7)).unwrap();
     let x = arr(4, 3, 8);
     let r = arr(4, 2, 9);

@@ -3,17 +3,22 @@
 //! algorithms are compared with.
 
 use super::{Algorithm, Problem};
+use crate::config::Architecture;
 use crate::config::RunConfig;
+use crate::error::Error;
 use crate::error::Result;
-use crate::nn::{softmax_cross_entropy, Mlp, Optimizer};
+use crate::nn::{centralize_gradients, clip_gradients, softmax_cross_entropy, Mlp, Optimizer};
 use crate::rng::Rng;
 use crate::tensor::{Device, Tensor};
 
-/// An MLP and its optimiser.
+/// An MLP and its optimiser (with the optional gradient centralisation and global-norm clipping of the
+/// papers' baselines, applied in that order before the step).
 #[derive(Debug)]
 pub struct Backprop {
     net: Mlp,
     optimizer: Optimizer,
+    clip: f32,
+    centralize: bool,
 }
 
 pub(super) fn build(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Box<dyn Algorithm>> {
@@ -23,9 +28,17 @@ pub(super) fn build(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mu
 impl Backprop {
     /// An MLP `inputs -> cfg.model.hidden -> classes` with `cfg.optimizer`.
     pub fn new(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Self> {
+        if cfg.arch != Architecture::Mlp {
+            return Err(Error::invalid(
+                "model",
+                format!("the backprop baseline runs the MLP only so far, not `{}`", cfg.arch.name()),
+            ));
+        }
         Ok(Backprop {
             net: Mlp::new(device, problem.inputs, problem.classes, &cfg.model, rng)?,
             optimizer: Optimizer::new(cfg.optimizer.clone()),
+            clip: cfg.grad_clip,
+            centralize: cfg.grad_centralization,
         })
     }
 }
@@ -35,7 +48,12 @@ impl Algorithm for Backprop {
         let logits = self.net.forward(x)?;
         let loss = softmax_cross_entropy(&logits, y)?;
         self.net.backward(&loss.grad)?;
-        self.optimizer.step(self.net.params_mut())?;
+        let mut params = self.net.params_mut();
+        if self.centralize {
+            centralize_gradients(&mut params)?;
+        }
+        clip_gradients(&mut params, self.clip)?;
+        self.optimizer.step(params)?;
         Ok(loss.per_example)
     }
 

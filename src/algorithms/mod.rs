@@ -2,8 +2,10 @@
 //! [`ALGORITHMS`]. Algorithms compose `nn` layers and `tensor` ops; they never touch wgpu or the page.
 
 mod backprop;
+mod ccl;
 
 pub use backprop::Backprop;
+pub use ccl::{mlp_pair_scale, Ccl};
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -17,6 +19,8 @@ pub struct Problem {
     pub inputs: usize,
     /// Number of classes.
     pub classes: usize,
+    /// For images, `[channels, height, width]` of an input row.
+    pub image: Option<[usize; 3]>,
 }
 
 /// A trainable classifier.
@@ -30,6 +34,24 @@ pub trait Algorithm {
 
     /// Number of trainable scalars.
     fn parameter_count(&self) -> usize;
+
+    /// Names of the local losses [`Algorithm::take_local_losses`] reports, in order (empty: none).
+    fn local_loss_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The local losses of the last step (`1 x n`, on the device), once.
+    fn take_local_losses(&mut self) -> Option<Tensor> {
+        None
+    }
+
+    /// Called after every finished epoch (per-epoch learning-rate schedules).
+    fn end_epoch(&mut self, _epochs_done: usize) {}
+
+    /// The counter-current learner, for its views in the page.
+    fn ccl(&self) -> Option<&Ccl> {
+        None
+    }
 }
 
 /// Builds an algorithm for a problem on a device, drawing initial weights from the RNG.
@@ -48,12 +70,21 @@ pub struct AlgorithmInfo {
 }
 
 /// Every algorithm bpfree knows, in display order.
-pub const ALGORITHMS: &[AlgorithmInfo] = &[AlgorithmInfo {
-    id: "backprop",
-    label: "Backprop (baseline)",
-    description: "End-to-end backpropagation through the whole network: the control group.",
-    build: backprop::build,
-}];
+pub const ALGORITHMS: &[AlgorithmInfo] = &[
+    AlgorithmInfo {
+        id: "backprop",
+        label: "Backprop (baseline)",
+        description: "End-to-end backpropagation through the whole network: the control group.",
+        build: backprop::build,
+    },
+    AlgorithmInfo {
+        id: "ccl",
+        label: "Counter-current learning",
+        description: "A forward and a feedback network teach each other layer by layer; no gradient crosses a layer \
+                      (Kao & Hariharan, NeurIPS 2024).",
+        build: ccl::build,
+    },
+];
 
 /// Looks an algorithm up by id.
 pub fn algorithm_info(id: &str) -> Result<&'static AlgorithmInfo> {

@@ -1,15 +1,28 @@
-//! Datasets as plain arrays (no device): the synthetic 2-D sets of the playground for now; images and graphs
-//! are added beside them. Every dataset is registered in [`DATASETS`], the one list the CLI and the page read.
+//! Datasets as plain arrays (no device): the synthetic 2-D sets of the playground and the image datasets
+//! (MNIST, Fashion-MNIST, the CIFAR-10 subset) read from their original files. Every dataset is registered in
+//! [`DATASETS`], the one list the CLI and the page read. Loading never touches the file system or the network:
+//! the caller hands over the bytes of [`DatasetInfo::files`] (the CLI reads them from disk, the page fetches
+//! them), so the same code runs natively and in the browser.
 
+mod images;
 mod synthetic;
 
+pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
 pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use ndarray::Array2;
+use std::collections::BTreeMap;
 
-/// A classification dataset split into train and test parts. Features are rows of `x_*`; labels are class ids.
+/// File contents keyed by their path relative to the data root (`images/mnist/t10k-labels-idx1-ubyte.gz`).
+pub type DataFiles = BTreeMap<String, Vec<u8>>;
+
+/// Fraction of the official training set held out for validation (spec ccl.md §1.11: 90/10).
+pub const VALIDATION_FRACTION: f32 = 0.1;
+
+/// A classification dataset split into train, validation and test parts. Features are rows of `x_*`;
+/// labels are class ids.
 #[derive(Clone, Debug)]
 pub struct Dataset {
     /// Registry id, e.g. `moons`.
@@ -18,6 +31,10 @@ pub struct Dataset {
     pub x_train: Array2<f32>,
     /// Training labels in `0..classes`.
     pub y_train: Vec<u32>,
+    /// Validation inputs (model selection); no rows for the synthetic sets.
+    pub x_val: Array2<f32>,
+    /// Validation labels.
+    pub y_val: Vec<u32>,
     /// Test inputs.
     pub x_test: Array2<f32>,
     /// Test labels.
@@ -26,6 +43,10 @@ pub struct Dataset {
     pub classes: usize,
     /// For 2-D datasets, the plotting window `[x_min, x_max, y_min, y_max]` of the decision map.
     pub plane: Option<[f32; 4]>,
+    /// For images, `[channels, height, width]` of a row of `x_*` (flattened C, H, W).
+    pub image: Option<[usize; 3]>,
+    /// Class names (empty when the classes have no names).
+    pub class_names: Vec<String>,
 }
 
 impl Dataset {
@@ -40,6 +61,17 @@ impl Dataset {
 pub enum DatasetKind {
     /// Points in the plane; the page draws a decision map.
     Plane,
+    /// Images; the page shows samples and image-shaped views.
+    Image,
+}
+
+/// Where a dataset comes from.
+#[derive(Clone, Copy)]
+pub enum Source {
+    /// Drawn from a seeded generator.
+    Synthetic(fn(&SyntheticOptions, &mut Rng) -> Result<Dataset>),
+    /// Read from shipped image files.
+    Images(ImageSource),
 }
 
 /// One registered dataset.
@@ -50,16 +82,67 @@ pub struct DatasetInfo {
     pub label: &'static str,
     /// What kind of data it is.
     pub kind: DatasetKind,
-    /// Builds (or loads) the dataset; all randomness from `rng`.
-    pub load: fn(&SyntheticOptions, &mut Rng) -> Result<Dataset>,
+    /// How to build or read it.
+    pub source: Source,
 }
+
+impl DatasetInfo {
+    /// Paths (relative to the data root) whose bytes [`load`] needs; empty for synthetic sets.
+    pub fn files(&self) -> Vec<String> {
+        match &self.source {
+            Source::Synthetic(_) => Vec::new(),
+            Source::Images(src) => src.files(),
+        }
+    }
+}
+
+const DIGITS: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+const FASHION: &[&str] =
+    &["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+const CIFAR10: &[&str] = &["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 
 /// Every dataset bpfree knows, in display order.
 pub const DATASETS: &[DatasetInfo] = &[
-    DatasetInfo { id: "moons", label: "Two moons", kind: DatasetKind::Plane, load: moons },
-    DatasetInfo { id: "spiral", label: "Spiral", kind: DatasetKind::Plane, load: spiral },
-    DatasetInfo { id: "circles", label: "Circles", kind: DatasetKind::Plane, load: circles },
-    DatasetInfo { id: "xor", label: "XOR", kind: DatasetKind::Plane, load: xor },
+    DatasetInfo { id: "moons", label: "Two moons", kind: DatasetKind::Plane, source: Source::Synthetic(moons) },
+    DatasetInfo { id: "spiral", label: "Spiral", kind: DatasetKind::Plane, source: Source::Synthetic(spiral) },
+    DatasetInfo { id: "circles", label: "Circles", kind: DatasetKind::Plane, source: Source::Synthetic(circles) },
+    DatasetInfo { id: "xor", label: "XOR", kind: DatasetKind::Plane, source: Source::Synthetic(xor) },
+    DatasetInfo {
+        id: "mnist",
+        label: "MNIST digits",
+        kind: DatasetKind::Image,
+        source: Source::Images(ImageSource {
+            folder: "images/mnist",
+            format: ImageFormat::IdxGz,
+            mean: &[0.1307],
+            std: &[0.3081],
+            classes: DIGITS,
+        }),
+    },
+    DatasetInfo {
+        id: "fashion-mnist",
+        label: "Fashion-MNIST",
+        kind: DatasetKind::Image,
+        source: Source::Images(ImageSource {
+            folder: "images/fashion-mnist",
+            format: ImageFormat::IdxGz,
+            mean: &[0.2860],
+            std: &[0.3530],
+            classes: FASHION,
+        }),
+    },
+    DatasetInfo {
+        id: "cifar10-subset",
+        label: "CIFAR-10 (4,000/1,000 subset)",
+        kind: DatasetKind::Image,
+        source: Source::Images(ImageSource {
+            folder: "images/cifar10-subset",
+            format: ImageFormat::CifarBin,
+            mean: &[0.491_399_7, 0.482_158_4, 0.446_530_9],
+            std: &[0.247_032_2, 0.243_485_1, 0.261_587_8],
+            classes: CIFAR10,
+        }),
+    },
 ];
 
 /// Looks a dataset up by id.
@@ -70,7 +153,25 @@ pub fn dataset_info(id: &str) -> Result<&'static DatasetInfo> {
     })
 }
 
-/// Loads the dataset `id` with the given options.
-pub fn load(id: &str, options: &SyntheticOptions, rng: &mut Rng) -> Result<Dataset> {
-    (dataset_info(id)?.load)(options, rng)
+/// Loads the dataset `id`: synthetic sets are drawn from `rng`; image sets are parsed from `files` (the bytes
+/// of [`DatasetInfo::files`]) and split into train/validation with `rng`.
+pub fn load(id: &str, options: &SyntheticOptions, rng: &mut Rng, files: &DataFiles) -> Result<Dataset> {
+    let info = dataset_info(id)?;
+    match &info.source {
+        Source::Synthetic(build) => build(options, rng),
+        Source::Images(src) => src.load(id, files, VALIDATION_FRACTION, rng),
+    }
+}
+
+/// Reads the files of dataset `id` from the data root `dir` (native only; the page fetches them).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_files(id: &str, dir: &std::path::Path) -> Result<DataFiles> {
+    let mut files = DataFiles::new();
+    for rel in dataset_info(id)?.files() {
+        let path = dir.join(&rel);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::Data { path: path.display().to_string(), detail: format!("cannot read: {e}") })?;
+        files.insert(rel, bytes);
+    }
+    Ok(files)
 }

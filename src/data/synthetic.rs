@@ -112,7 +112,19 @@ fn generate(
     };
     let (x_train, y_train) = take(train_idx);
     let (x_test, y_test) = take(test_idx);
-    Ok(Dataset { name: name.to_string(), x_train, y_train, x_test, y_test, classes: 2, plane: Some(plane) })
+    Ok(Dataset {
+        name: name.to_string(),
+        x_train,
+        y_train,
+        x_val: Array2::zeros((0, 2)),
+        y_val: Vec::new(),
+        x_test,
+        y_test,
+        classes: 2,
+        plane: Some(plane),
+        image: None,
+        class_names: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! A multilayer perceptron: `Linear -> f -> ... -> Linear`, the network of the 2-D playground and of the
 //! backprop baseline.
 
-use super::{ActivationLayer, Linear, Param};
+use super::{ActivationLayer, Linear, Param, WeightInit};
 use crate::error::Result;
 use crate::rng::Rng;
 use crate::tensor::{Activation, Device, Tensor};
@@ -15,11 +15,15 @@ pub struct MlpConfig {
     pub hidden: Vec<usize>,
     /// Nonlinearity after each hidden layer.
     pub activation: Activation,
+    /// Whether the linear layers have biases.
+    pub bias: bool,
+    /// How the weights are drawn.
+    pub init: WeightInit,
 }
 
 impl Default for MlpConfig {
     fn default() -> Self {
-        MlpConfig { hidden: vec![16, 16], activation: Activation::Relu }
+        MlpConfig { hidden: vec![16, 16], activation: Activation::Relu, bias: true, init: WeightInit::KaimingUniform }
     }
 }
 
@@ -34,7 +38,10 @@ impl Mlp {
     /// `inputs -> hidden... -> outputs`.
     pub fn new(device: &Device, inputs: usize, outputs: usize, cfg: &MlpConfig, rng: &mut Rng) -> Result<Self> {
         let widths: Vec<usize> = std::iter::once(inputs).chain(cfg.hidden.iter().copied()).chain([outputs]).collect();
-        let linears = widths.windows(2).map(|w| Linear::new(device, w[0], w[1], rng)).collect::<Result<Vec<_>>>()?;
+        let linears = widths
+            .windows(2)
+            .map(|w| Linear::with_init(device, w[0], w[1], cfg.bias, cfg.init, rng))
+            .collect::<Result<Vec<_>>>()?;
         let activations = cfg.hidden.iter().map(|_| ActivationLayer::new(cfg.activation)).collect();
         Ok(Mlp { linears, activations })
     }
@@ -79,6 +86,6 @@ impl Mlp {
 
     /// Number of trainable scalars.
     pub fn parameter_count(&self) -> usize {
-        self.linears.iter().map(|l| l.weight.len() + l.bias.len()).sum()
+        self.linears.iter().map(Linear::parameter_count).sum()
     }
 }

@@ -24,7 +24,7 @@ pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use gat::{GatConv, GAT_SLOPE};
 pub use gcn::GcnConv;
-pub use linear::Linear;
+pub use linear::{Linear, WeightInit};
 pub use loss::{softmax_cross_entropy, LossOutput};
 pub use mlp::{Mlp, MlpConfig};
 pub use optim::{centralize_gradients, clip_gradients, Optimizer, OptimizerConfig};

@@ -9,9 +9,39 @@ use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
 use leptos::prelude::*;
 
-const LEARNING_RATES: &[f32] = &[0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
-const BATCHES: &[usize] = &[1, 8, 16, 32, 64, 128];
-const HIDDEN: &[&str] = &["", "8", "16", "16,16", "32,32", "8,8,8", "64,64,64"];
+const LEARNING_RATES: &[f32] = &[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0];
+const BATCHES: &[usize] = &[1, 8, 16, 32, 64, 128, 256];
+const HIDDEN: &[&str] = &[
+    "",
+    "8",
+    "16",
+    "16,16",
+    "32,32",
+    "8,8,8",
+    "64,64,64",
+    "128,128",
+    "256,256,256",
+    "256,256,256,256,256",
+    "1024,1024,1024",
+];
+/// Training-set sizes offered for image datasets (0 = all).
+const LIMITS: &[(usize, &str)] = &[(0, "all"), (10_000, "10,000"), (2_000, "2,000"), (256, "256")];
+
+/// `cfg` with learning rate `lr`, keeping the optimiser (Adam or SGD) and its other settings.
+fn with_lr(cfg: &mut RunConfig, lr: f32) {
+    cfg.optimizer = match cfg.optimizer.clone() {
+        OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, decoupled, .. } => {
+            OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay, decoupled }
+        }
+        OptimizerConfig::Sgd { momentum, weight_decay, .. } => OptimizerConfig::Sgd { lr, momentum, weight_decay },
+    };
+    cfg.ccl.feedback_lr = lr;
+}
+
+/// The preset of `algorithm` on `dataset`, keeping the seed and backend the user chose.
+fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str) {
+    *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset(algorithm, dataset) };
+}
 
 /// The control panel.
 #[component]
@@ -48,12 +78,12 @@ pub fn Controls() -> impl IntoView {
                 <button id="reset-button" on:click=on_reset>"Reset"</button>
             </div>
             <label>"Dataset"
-                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| c.dataset = v)) }>
+                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let a = c.algorithm.clone(); switch(c, &a, &v) })) }>
                     {DATASETS.iter().map(|d| view! { <option value=d.id selected=move || config.with(|c| c.dataset == d.id)>{d.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Algorithm"
-                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| c.algorithm = v)) }>
+                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); switch(c, &v, &d) })) }>
                     {ALGORITHMS.iter().map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
@@ -71,7 +101,7 @@ pub fn Controls() -> impl IntoView {
             <label>"Learning rate"
                 <select id="lr-select" on:change=move |ev| {
                     let lr = event_target_value(&ev).parse().unwrap_or(0.01);
-                    change(Box::new(move |c| c.optimizer = OptimizerConfig::adam(lr)))
+                    change(Box::new(move |c| with_lr(c, lr)))
                 }>
                     {LEARNING_RATES.iter().map(|&lr| view! { <option value=lr.to_string() selected=move || config.with(|c| c.optimizer.lr() == lr)>{lr.to_string()}</option> }).collect_view()}
                 </select>
@@ -114,7 +144,17 @@ pub fn Controls() -> impl IntoView {
                     {BATCHES.iter().map(|&b| view! { <option value=b.to_string() selected=move || config.with(|c| c.batch_size == b)>{b.to_string()}</option> }).collect_view()}
                 </select>
             </label>
-            <label>"Noise"
+            <Show when=move || state.with(|s| s.image)>
+                <label>"Training images"
+                    <select id="limit-select" on:change=move |ev| {
+                        let n = event_target_value(&ev).parse().unwrap_or(0);
+                        change(Box::new(move |c| c.train_limit = n))
+                    }>
+                        {LIMITS.iter().map(|&(n, label)| view! { <option value=n.to_string() selected=move || config.with(|c| c.train_limit == n)>{label}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <label class:hidden=move || state.with(|s| s.image)>"Noise"
                 <input id="noise-input" type="range" min="0" max="0.5" step="0.05"
                     prop:value=move || config.with(|c| c.data.noise.to_string())
                     on:change=move |ev| {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// Legend text.
-    pub name: &'static str,
+    pub name: String,
     /// CSS colour.
     pub color: &'static str,
     /// One value per epoch.
@@ -15,8 +15,8 @@ pub struct Series {
 
 impl Series {
     /// A named, coloured series.
-    pub fn new(name: &'static str, color: &'static str, values: Vec<f32>) -> Self {
-        Series { name, color, values }
+    pub fn new(name: impl Into<String>, color: &'static str, values: Vec<f32>) -> Self {
+        Series { name: name.into(), color, values }
     }
 }
 

@@ -18,6 +18,8 @@ pub fn MetricsPanel() -> impl IntoView {
             <dt>"Test loss"</dt><dd id="test-loss-value">{fmt(|m| m.test_loss, 4)}</dd>
             <dt>"Train accuracy"</dt><dd id="train-accuracy">{fmt(|m| m.train_accuracy, 3)}</dd>
             <dt>"Test accuracy"</dt><dd id="test-accuracy">{fmt(|m| m.test_accuracy, 3)}</dd>
+            <dt>"Validation accuracy"</dt>
+            <dd id="val-accuracy">{move || last().and_then(|m| m.val_accuracy).map_or("–".to_string(), |a| format!("{a:.3}"))}</dd>
             <dt>"Parameters"</dt><dd id="parameter-count">{move || state.with(|s| s.parameters)}</dd>
             <dt>"Device memory"</dt>
             <dd id="device-memory">

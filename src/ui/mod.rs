@@ -2,19 +2,23 @@
 //! per file; the training loop lives in [`runner`]. This is the only module that touches the DOM.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod alignment_view;
 mod backend_badge;
 mod controls;
 mod decision_map;
 mod error_banner;
+mod image_grid;
 mod line_chart;
 mod metrics_panel;
 mod runner;
 
-use crate::train::{DecisionMap, EpochMetrics};
+use crate::train::{CclViews, DecisionMap, EpochMetrics};
+use alignment_view::AlignmentView;
 use backend_badge::BackendBadge;
 use controls::Controls;
 use decision_map::DecisionMapView;
 use error_banner::ErrorBanner;
+use image_grid::ImageGrid;
 use leptos::prelude::*;
 use line_chart::{LineChart, Series};
 use metrics_panel::MetricsPanel;
@@ -41,6 +45,54 @@ pub struct TrainState {
     pub memory: Option<crate::tensor::MemoryStats>,
     /// The error to show, if any.
     pub error: Option<String>,
+    /// A dataset is being fetched or decoded (the message says which).
+    pub loading: Option<String>,
+    /// The dataset is made of images (the page shows images instead of the decision map).
+    pub image: bool,
+    /// Test images with their labels and (after an epoch) the model's predictions.
+    pub gallery: Option<Gallery>,
+    /// Names of the algorithm's local losses (`EpochMetrics::local_losses`).
+    pub loss_names: Vec<String>,
+    /// Counter-current learning's views after the last epoch.
+    pub ccl: Option<CclViews>,
+    /// Which CCL pair the alignment matrix shows.
+    pub alignment_layer: usize,
+}
+
+/// Images to draw, each scaled to `[0, 1]`, with labels and optional predictions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Gallery {
+    /// `[channels, height, width]`.
+    pub shape: [usize; 3],
+    /// One `C*H*W` vector per image, C-major, values in `[0, 1]`.
+    pub images: Vec<Vec<f32>>,
+    /// True class of each image.
+    pub labels: Vec<u32>,
+    /// Predicted class of each image (empty before training).
+    pub predictions: Vec<u32>,
+    /// Class names (may be empty).
+    pub class_names: Vec<String>,
+}
+
+impl Gallery {
+    /// Rows of `x` (normalised inputs) as images, each stretched to `[0, 1]` on its own range.
+    pub fn new(shape: [usize; 3], x: &ndarray::Array2<f32>, labels: Vec<u32>, class_names: Vec<String>) -> Self {
+        let images = x
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let (lo, hi) = r.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+                let span = if hi > lo { hi - lo } else { 1.0 };
+                r.iter().map(|&v| (v - lo) / span).collect()
+            })
+            .collect();
+        Gallery { shape, images, labels, predictions: Vec::new(), class_names }
+    }
+
+    /// The name of class `c` (or its number).
+    pub fn class_name(&self, c: u32) -> String {
+        self.class_names.get(c as usize).cloned().unwrap_or_else(|| c.to_string())
+    }
 }
 
 /// Result of probing for a WebGPU adapter at start-up: `None` while probing.
@@ -59,7 +111,7 @@ pub fn App() -> impl IntoView {
     provide_context(adapter);
     provide_context(session);
     runner::probe_adapter(session, adapter);
-    runner::show_dataset(state, &config.get_untracked());
+    runner::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| runner::write_location(&config.get()));
 
@@ -80,6 +132,34 @@ pub fn App() -> impl IntoView {
         })
     });
 
+    const COLORS: [&str; 8] = ["#1a73e8", "#e8710a", "#188038", "#d93025", "#9334e6", "#12b5cb", "#f9ab00", "#5f6368"];
+    let local_series = Signal::derive(move || {
+        state.with(|s| {
+            s.loss_names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let values = s.history.iter().filter_map(|m| m.local_losses.get(i).copied()).collect();
+                    Series::new(name, COLORS[i % COLORS.len()], values)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let has_local = move || state.with(|s| !s.loss_names.is_empty());
+    let is_image = move || state.with(|s| s.image);
+    let samples = Signal::derive(move || state.with(|s| s.gallery.clone()));
+    let prototypes = Signal::derive(move || {
+        state.with(|s| {
+            let shape = s.gallery.as_ref().map(|g| g.shape)?;
+            let views = s.ccl.as_ref()?;
+            let classes = views.prototypes.nrows() as u32;
+            let names = s.gallery.as_ref().map(|g| g.class_names.clone()).unwrap_or_default();
+            Some(Gallery::new(shape, &views.prototypes, (0..classes).collect(), names))
+        })
+    });
+    let has_ccl = move || state.with(|s| s.ccl.is_some());
+    let loading = move || state.with(|s| s.loading.clone());
+
     view! {
         <header>
             <h1>"bpfree"</h1>
@@ -90,12 +170,26 @@ pub fn App() -> impl IntoView {
         <main>
             <Controls/>
             <section class="view">
-                <DecisionMapView/>
+                <Show when=move || loading().is_some()>
+                    <p class="loading" id="loading">{loading}</p>
+                </Show>
+                <Show when=move || !is_image() fallback=move || view! {
+                    <ImageGrid title="Test images: label → prediction" gallery=samples id="samples" columns=8 scale=2.0/>
+                }>
+                    <DecisionMapView/>
+                </Show>
                 <MetricsPanel/>
+                <Show when=has_ccl>
+                    <AlignmentView/>
+                    <ImageGrid title="Feedback prototypes c₀: G's input-shaped output for each class" gallery=prototypes id="prototypes" columns=5 scale=2.0/>
+                </Show>
             </section>
             <section class="charts">
                 <LineChart title="Loss" series=loss_series fixed_max=None id="loss-chart"/>
                 <LineChart title="Accuracy" series=accuracy_series fixed_max=Some(1.0) id="accuracy-chart"/>
+                <Show when=has_local>
+                    <LineChart title="Local losses (per layer pair)" series=local_series fixed_max=None id="local-loss-chart"/>
+                </Show>
             </section>
         </main>
         <footer>

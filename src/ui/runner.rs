@@ -2,8 +2,9 @@
 //! freezes; metrics are read back once per epoch. The trainer holds GPU handles (not `Send`), so it lives in a
 //! local [`Session`] rather than in a signal.
 
-use super::{AdapterProbe, TrainState};
+use super::{AdapterProbe, Gallery, TrainState};
 use crate::config::RunConfig;
+use crate::data::{dataset_info, DataFiles, Dataset, DatasetKind};
 use crate::error::{Error, Result};
 use crate::tensor::{BackendChoice, Device, Gpu};
 use crate::train::{load_dataset, Trainer};
@@ -11,11 +12,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Milliseconds of training per animation frame (the rest of the frame is left to the page).
 const SLICE_MS: f64 = 12.0;
 /// Resolution of the decision map grid.
 const MAP_RESOLUTION: usize = 48;
+/// Test images shown with their predictions.
+const GALLERY_SIZE: usize = 24;
+/// Test images in the CCL alignment matrix.
+const ALIGNMENT_ROWS: usize = 20;
 
 /// The non-`Send` half of the page state: the GPU context and the current trainer.
 #[derive(Clone, Default)]
@@ -27,6 +34,62 @@ struct SessionInner {
     trainer: Option<Trainer>,
     /// Bumped by Reset: a loop that sees another generation stops.
     generation: u64,
+    /// Fetched data files, by path under `data/` (fetched once per page).
+    files: DataFiles,
+    /// The parsed dataset of the current config, keyed by `dataset#seed` (the split depends on the seed).
+    dataset: Option<(String, Arc<Dataset>)>,
+}
+
+fn dataset_key(cfg: &RunConfig) -> String {
+    format!("{}#{}", cfg.dataset, cfg.seed)
+}
+
+/// Fetches `data/<path>` from the page's server.
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
+    let fail = |detail: String| Error::Data { path: format!("data/{path}"), detail };
+    let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("data/{path}")))
+        .await
+        .map_err(|e| fail(format!("network error: {e:?}")))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response".into()))?;
+    if !response.ok() {
+        return Err(fail(format!("HTTP {} {}", response.status(), response.status_text())));
+    }
+    let buffer = response.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(buffer).await.map_err(|e| fail(format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The dataset of `cfg`, from the session's cache or fetched and parsed now.
+async fn ensure_dataset(session: &Session, cfg: &RunConfig, state: RwSignal<TrainState>) -> Result<Arc<Dataset>> {
+    let key = dataset_key(cfg);
+    if let Some((k, data)) = &session.0.borrow().dataset {
+        if *k == key {
+            return Ok(data.clone());
+        }
+    }
+    let info = dataset_info(&cfg.dataset)?;
+    let missing: Vec<String> = info.files().into_iter().filter(|f| !session.0.borrow().files.contains_key(f)).collect();
+    if !missing.is_empty() {
+        state.update(|s| s.loading = Some(format!("Downloading {} ({} files)…", info.label, missing.len())));
+        for path in missing {
+            let bytes = fetch_bytes(&path).await?;
+            session.0.borrow_mut().files.insert(path, bytes);
+        }
+        state.update(|s| s.loading = Some(format!("Decoding {}…", info.label)));
+        next_frame().await;
+    }
+    let data = Arc::new(load_dataset(cfg, &session.0.borrow().files)?);
+    session.0.borrow_mut().dataset = Some((key, data.clone()));
+    Ok(data)
+}
+
+/// Test images of `data` for the gallery, scaled per image to `[0, 1]` for display.
+fn gallery_of(data: &Dataset, rows: usize) -> Option<Gallery> {
+    let shape = data.image?;
+    let rows = rows.min(data.y_test.len());
+    let pixels = data.x_test.slice(ndarray::s![..rows, ..]).to_owned();
+    Some(Gallery::new(shape, &pixels, data.y_test[..rows].to_vec(), data.class_names.clone()))
 }
 
 type SessionHandle = StoredValue<Session, LocalStorage>;
@@ -81,20 +144,45 @@ pub fn write_location(cfg: &RunConfig) {
     }
 }
 
-/// Shows `cfg`'s dataset (before any training) and clears the results.
-pub fn show_dataset(state: RwSignal<TrainState>, cfg: &RunConfig) {
-    match load_dataset(cfg) {
-        Ok(data) => state.update(|s| {
-            s.points =
-                data.x_train.rows().into_iter().zip(&data.y_train).map(|(r, &y)| [r[0], r[1], y as f32]).collect();
-            s.plane = data.plane;
-            s.map = None;
-            s.history.clear();
-            s.device = None;
-            s.memory = None;
-        }),
-        Err(e) => state.update(|s| s.error = Some(e.to_string())),
-    }
+/// Shows `cfg`'s dataset (before any training) and clears the results. Image datasets are fetched first.
+pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    let image = dataset_info(&cfg.dataset).map(|d| d.kind == DatasetKind::Image).unwrap_or(false);
+    state.update(|s| {
+        s.map = None;
+        s.history.clear();
+        s.device = None;
+        s.memory = None;
+        s.gallery = None;
+        s.ccl = None;
+        s.loss_names.clear();
+        s.points.clear();
+        s.plane = None;
+        s.image = image;
+    });
+    let cfg = cfg.clone();
+    spawn_local(async move {
+        let session = session.get_value();
+        match ensure_dataset(&session, &cfg, state).await {
+            Ok(data) => state.update(|s| {
+                if data.plane.is_some() {
+                    s.points = data
+                        .x_train
+                        .rows()
+                        .into_iter()
+                        .zip(&data.y_train)
+                        .map(|(r, &y)| [r[0], r[1], y as f32])
+                        .collect();
+                    s.plane = data.plane;
+                }
+                s.gallery = gallery_of(&data, GALLERY_SIZE);
+                s.loading = None;
+            }),
+            Err(e) => state.update(|s| {
+                s.loading = None;
+                s.error = Some(e.to_string());
+            }),
+        }
+    });
 }
 
 /// Drops the trainer and the results; the next Train starts over from `cfg`.
@@ -108,7 +196,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         s.running = false;
         s.error = None;
     });
-    show_dataset(state, cfg);
+    show_dataset(session, state, cfg);
 }
 
 fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> Result<Device> {
@@ -125,25 +213,47 @@ fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> 
 
 /// Takes the trainer out of the session (building it from `cfg` if there is none), so no borrow is held
 /// across an await.
-fn take_trainer(
+async fn take_trainer(
     session: &Session,
     cfg: &RunConfig,
     probe: &AdapterProbe,
     state: RwSignal<TrainState>,
 ) -> Result<Trainer> {
-    let mut inner = session.0.borrow_mut();
-    if let Some(t) = inner.trainer.take() {
+    if let Some(t) = session.0.borrow_mut().trainer.take() {
         return Ok(t);
     }
-    let device = device_for(cfg.backend, inner.gpu.clone(), probe)?;
-    let trainer = Trainer::new(cfg, device)?;
+    let data = ensure_dataset(session, cfg, state).await?;
+    state.update(|s| s.loading = None);
+    let device = device_for(cfg.backend, session.0.borrow().gpu.clone(), probe)?;
+    let trainer = Trainer::with_dataset(cfg, device, data)?;
     let device_text = trainer.device().describe();
     let parameters = trainer.parameter_count();
+    let names = trainer.algorithm().local_loss_names();
     state.update(|s| {
         s.device = Some(device_text);
         s.parameters = parameters;
+        s.loss_names = names;
     });
     Ok(trainer)
+}
+
+/// After an epoch: predictions for the gallery and, for CCL, the alignment matrix and the prototypes.
+async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<()> {
+    let data = trainer.dataset();
+    let Some(mut gallery) = gallery_of(data, GALLERY_SIZE) else { return Ok(()) };
+    let logits = trainer.test_logits(GALLERY_SIZE).await?;
+    gallery.predictions = logits
+        .rows()
+        .into_iter()
+        .map(|r| r.iter().enumerate().fold(0, |best, (i, &v)| if v > r[best] { i } else { best }) as u32)
+        .collect();
+    let layer = state.with_untracked(|s| s.alignment_layer);
+    let views = trainer.ccl_views(layer, ALIGNMENT_ROWS).await?;
+    state.update(|s| {
+        s.gallery = Some(gallery);
+        s.ccl = views;
+    });
+    Ok(())
 }
 
 /// Trains until paused (`epochs_limit = None`) or for one epoch (Step).
@@ -176,7 +286,10 @@ async fn train_loop(
         if !state.with_untracked(|s| s.running) || session.0.borrow().generation != generation {
             return Ok(());
         }
-        let mut trainer = take_trainer(session, cfg, probe, state)?;
+        let mut trainer = take_trainer(session, cfg, probe, state).await?;
+        if session.0.borrow().generation != generation {
+            return Ok(());
+        }
         let start = now_ms();
         while !trainer.epoch_complete() && now_ms() - start < SLICE_MS {
             trainer.step()?;
@@ -185,6 +298,7 @@ async fn train_loop(
         if trainer.epoch_complete() {
             let metrics = trainer.end_epoch().await?;
             let map = trainer.decision_map(MAP_RESOLUTION).await.ok();
+            image_views(&trainer, state).await?;
             if session.0.borrow().generation != generation {
                 return Ok(()); // reset while we waited: drop this trainer
             }
@@ -211,4 +325,23 @@ async fn train_loop(
         }
         next_frame().await;
     }
+}
+
+/// Recomputes the image and CCL views now (e.g. after choosing another layer pair), if a trainer is idle.
+pub fn refresh_views(session: SessionHandle, state: RwSignal<TrainState>) {
+    if state.with_untracked(|s| s.running) {
+        return; // the loop refreshes them after the epoch
+    }
+    spawn_local(async move {
+        let session = session.get_value();
+        let Some(trainer) = session.0.borrow_mut().trainer.take() else { return };
+        let generation = session.0.borrow().generation;
+        if let Err(e) = image_views(&trainer, state).await {
+            state.update(|s| s.error = Some(e.to_string()));
+        }
+        let mut inner = session.0.borrow_mut();
+        if inner.generation == generation && inner.trainer.is_none() {
+            inner.trainer = Some(trainer);
+        }
+    });
 }
