@@ -17,13 +17,15 @@ pub const USAGE: &str = "\
 bpfree — train neural networks without backpropagation
 
 USAGE:
-  bpfree train --algo ALGO --dataset DATASET [--model mlp] [--epochs N] [--seed S] [--backend auto|cpu|gpu]
+  bpfree train --algo ALGO --dataset DATASET [--model mlp|cnn|autoencoder] [--epochs N] [--seed S] [--backend auto|cpu|gpu]
                [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
-  bpfree repro ccl [--quick] [--datasets mnist,fashion-mnist,cifar10-subset] [--backend cpu|gpu]
-      the paper's Table 1 beside our runs (CCL and backprop, same network, seed and budget)
+  bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
+                   [--epochs N] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
+      the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and
+      backprop, same network, seed and budget; --quick: 5 MLP epochs, 1 CNN and 1 autoencoder epoch)
   bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
   bpfree info      the GPU adapter wgpu finds
   bpfree list      registered algorithms and datasets
@@ -83,7 +85,8 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     // The algorithm and dataset pick the defaults (the papers' configurations); the other flags override them.
     let algo = flag_value(args, &["--algo", "--algorithm"]).cloned().unwrap_or_else(|| "backprop".into());
     let dataset = flag_value(args, &["--dataset"]).cloned().unwrap_or_else(|| "moons".into());
-    let mut cfg = RunConfig::preset(&algo, &dataset);
+    let arch = flag_value(args, &["--model"]).map(|m| Architecture::parse(m)).transpose()?.unwrap_or_default();
+    let mut cfg = RunConfig::preset_for(&algo, &dataset, arch);
     let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
     let mut lr: Option<f32> = None;
     let mut it = args.iter();
@@ -175,6 +178,12 @@ pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<s
     let memory = trainer.device().memory();
     let last = trainer.history().last();
     let selected = trainer.selected();
+    // The reference code selects by validation loss; baselines elsewhere often use validation accuracy.
+    let by_val_accuracy = trainer
+        .history()
+        .iter()
+        .filter(|m| m.val_accuracy.is_some())
+        .max_by(|a, b| a.val_accuracy.partial_cmp(&b.val_accuracy).unwrap_or(std::cmp::Ordering::Equal));
     Ok(json!({
         "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.arch.name(), "seed": cfg.seed,
         "backend": backend, "device": trainer.device().describe(), "epochs": trainer.epoch(),
@@ -184,8 +193,10 @@ pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<s
         "train_accuracy": last.map_or(0.0, |m| m.train_accuracy),
         "test_accuracy": selected.map_or(0.0, |m| m.test_accuracy),
         "selected_epoch": selected.map(|m| m.epoch),
+        "test_mse": trainer.algorithm().reconstructs().then(|| selected.map(|m| m.test_loss)).flatten(),
         "val_loss": selected.and_then(|m| m.val_loss),
         "final_test_accuracy": last.map_or(0.0, |m| m.test_accuracy),
+        "test_accuracy_at_best_val_accuracy": by_val_accuracy.map(|m| m.test_accuracy),
         "peak_device_bytes": memory.peak_live_bytes,
         "data_dir": data_dir.display().to_string(),
         "seconds": start.elapsed().as_secs_f64(),

@@ -41,6 +41,18 @@ pub struct RunConfig {
     pub grad_centralization: bool,
     /// Train on only the first N examples of the (shuffled) training split; 0 = all.
     pub train_limit: usize,
+    /// Loss-scale warm-up: the loss of step `t < loss_warmup` is multiplied by `(t + 1) / loss_warmup` (the CCL
+    /// code's CNN configs; not a learning-rate warm-up). 0 = off.
+    pub loss_warmup: u32,
+    /// Cosine learning-rate decay over the run's epochs to 0.001, stepped once per epoch (PyTorch's
+    /// `CosineAnnealingLR(T_max = epochs, eta_min = 0.001)`).
+    pub cosine_lr: bool,
+    /// Random horizontal flips and 4-pixel edge-padded crops of the training images (CIFAR CNN configs).
+    pub augment: bool,
+    /// Mini-batches per epoch (0 = the whole training split; CCL's autoencoder script trains 101).
+    pub steps_per_epoch: usize,
+    /// Autoencoder widths as a fraction of the paper's 128-256-1024-2048.
+    pub ae_width: f32,
     /// Options of counter-current learning.
     pub ccl: CclOptions,
 }
@@ -91,22 +103,13 @@ pub struct CclOptions {
     pub feedback_lr: f32,
     /// Global-norm clipping of G's gradients, separate from F's; 0 = off.
     pub feedback_clip: f32,
-    /// Loss-scale warm-up over the first steps (0 = off; the MLP code forbids it).
-    pub warmup: u32,
     /// The "flooding" mask: rows with `|p_true - 1| < 0.1` are zeroed in every local loss.
     pub flooding: bool,
 }
 
 impl Default for CclOptions {
     fn default() -> Self {
-        CclOptions {
-            loss_scale: 0.5,
-            decorrelation_scale: 0.5,
-            feedback_lr: 1.0,
-            feedback_clip: 1.0,
-            warmup: 0,
-            flooding: false,
-        }
+        CclOptions { loss_scale: 0.5, decorrelation_scale: 0.5, feedback_lr: 1.0, feedback_clip: 1.0, flooding: false }
     }
 }
 
@@ -127,6 +130,11 @@ impl Default for RunConfig {
             grad_clip: 0.0,
             grad_centralization: false,
             train_limit: 0,
+            loss_warmup: 0,
+            cosine_lr: false,
+            augment: false,
+            steps_per_epoch: 0,
+            ae_width: 0.125,
             ccl: CclOptions::default(),
         }
     }
@@ -139,6 +147,70 @@ impl RunConfig {
     /// clipping at 1, batch 256, 100 epochs; the backprop baseline uses the same network and budget as in
     /// `yaml/mlp/*_bp.yaml`). Unknown ids fall back to the 2-D defaults (validation reports them later).
     pub fn preset(algorithm: &str, dataset: &str) -> RunConfig {
+        Self::preset_for(algorithm, dataset, Architecture::Mlp)
+    }
+
+    /// [`RunConfig::preset`] for an architecture. The CNN (`cnn_pool`, CIFAR-10 only) follows
+    /// `yaml/cnn/cifar10_ccl.yaml` for CCL (batch 128, lr 1, momentum 0.8, weight decay 1e-6, loss warm-up 100
+    /// steps, cosine decay, gradient centralisation, clipping 0.3 for F and G, `loss_scale_C` 1,
+    /// `loss_scale_ssl` 0.5, flooding mask on, flips and crops) and the backprop `cnn_pool` configs for the
+    /// baseline (batch 256, lr 0.03, momentum 0.5, weight decay 1e-5, warm-up 200, cosine, centralisation, no
+    /// clipping, frozen batch norm on every conv input).
+    pub fn preset_for(algorithm: &str, dataset: &str, arch: Architecture) -> RunConfig {
+        let mut cfg = Self::mlp_preset(algorithm, dataset);
+        cfg.arch = arch;
+        if arch == Architecture::Autoencoder {
+            // yaml/cnn_ae/stl10_{ccl,bp}_legacy.yaml: batch 32, 101 batches per epoch, 50 epochs, cosine decay,
+            // centralisation, clipping 0.2; CCL lr 0.01 momentum 0.9 wd 1e-4 warm-up 100, C = D = 1; BP lr 0.03
+            // momentum 0.5 wd 1e-5 warm-up 200.
+            cfg.batch_size = 32;
+            cfg.steps_per_epoch = 101;
+            cfg.epochs = 50;
+            cfg.cosine_lr = true;
+            cfg.grad_centralization = true;
+            cfg.grad_clip = 0.2;
+            if algorithm == "ccl" {
+                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.01, momentum: 0.9, weight_decay: 1e-4 };
+                cfg.loss_warmup = 100;
+                cfg.ccl = CclOptions {
+                    loss_scale: 1.0,
+                    decorrelation_scale: 1.0,
+                    feedback_lr: 0.01,
+                    feedback_clip: 0.2,
+                    flooding: false,
+                };
+            } else {
+                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.03, momentum: 0.5, weight_decay: 1e-5 };
+                cfg.loss_warmup = 200;
+            }
+        }
+        if arch == Architecture::Cnn {
+            cfg.augment = true;
+            cfg.cosine_lr = true;
+            cfg.grad_centralization = true;
+            if algorithm == "ccl" {
+                cfg.batch_size = 128;
+                cfg.optimizer = OptimizerConfig::Sgd { lr: 1.0, momentum: 0.8, weight_decay: 1e-6 };
+                cfg.loss_warmup = 100;
+                cfg.grad_clip = 0.3;
+                cfg.ccl = CclOptions {
+                    loss_scale: 1.0,
+                    decorrelation_scale: 0.5,
+                    feedback_lr: 1.0,
+                    feedback_clip: 0.3,
+                    flooding: true,
+                };
+            } else {
+                cfg.batch_size = 256;
+                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.03, momentum: 0.5, weight_decay: 1e-5 };
+                cfg.loss_warmup = 200;
+                cfg.grad_clip = 0.0;
+            }
+        }
+        cfg
+    }
+
+    fn mlp_preset(algorithm: &str, dataset: &str) -> RunConfig {
         let mut cfg =
             RunConfig { algorithm: algorithm.to_string(), dataset: dataset.to_string(), ..Default::default() };
         let is_image = dataset_info(dataset).map(|d| d.kind == DatasetKind::Image).unwrap_or(false);

@@ -3,7 +3,7 @@
 //! re-run alone with the command printed beside it.
 
 use crate::cli::run_training;
-use crate::config::RunConfig;
+use crate::config::{Architecture, RunConfig};
 use crate::error::{Error, Result};
 use crate::tensor::BackendChoice;
 use serde_json::json;
@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 /// One cell of a paper's table: mean ± std in percent.
 struct PaperCell {
+    table: u8,
+    arch: Architecture,
     algo: &'static str,
     dataset: &'static str,
     mean: f32,
@@ -20,14 +22,34 @@ struct PaperCell {
 
 /// CCL Table 1 (MLP test accuracy, 5 seeds), spec ccl.md §5. The CIFAR-10 cells are for the full 50,000-image
 /// training set; we ship a 4,000-image subset, so those rows are not comparable.
-const CCL_TABLE1: &[PaperCell] = &[
-    PaperCell { algo: "ccl", dataset: "mnist", mean: 98.13, std: 0.10, note: "" },
-    PaperCell { algo: "backprop", dataset: "mnist", mean: 98.19, std: 0.10, note: "" },
-    PaperCell { algo: "ccl", dataset: "fashion-mnist", mean: 88.58, std: 0.29, note: "" },
-    PaperCell { algo: "backprop", dataset: "fashion-mnist", mean: 89.58, std: 0.25, note: "" },
-    PaperCell { algo: "ccl", dataset: "cifar10-subset", mean: 52.73, std: 0.59, note: "paper: full CIFAR-10" },
-    PaperCell { algo: "backprop", dataset: "cifar10-subset", mean: 50.03, std: 0.31, note: "paper: full CIFAR-10" },
+/// Table 3 (the `cnn_pool` CNN) likewise, CIFAR-10 only; "table 4" is the autoencoder of §4.3 (test MSE).
+const CCL_TABLES: &[PaperCell] = &[
+    cell(1, Architecture::Mlp, "ccl", "mnist", 98.13, 0.10, ""),
+    cell(1, Architecture::Mlp, "backprop", "mnist", 98.19, 0.10, ""),
+    cell(1, Architecture::Mlp, "ccl", "fashion-mnist", 88.58, 0.29, ""),
+    cell(1, Architecture::Mlp, "backprop", "fashion-mnist", 89.58, 0.25, ""),
+    cell(1, Architecture::Mlp, "ccl", "cifar10-subset", 52.73, 0.59, "paper: full CIFAR-10"),
+    cell(1, Architecture::Mlp, "backprop", "cifar10-subset", 50.03, 0.31, "paper: full CIFAR-10"),
+    cell(3, Architecture::Cnn, "ccl", "cifar10-subset", 82.94, 0.53, "paper: full CIFAR-10"),
+    cell(3, Architecture::Cnn, "backprop", "cifar10-subset", 87.12, 1.76, "paper: full CIFAR-10"),
+    // §4.3: test MSE on STL-10 (x 100 here, to share the table's units); we run MNIST/Fashion-MNIST at 1/8 width.
+    cell(4, Architecture::Autoencoder, "ccl", "mnist", 0.86, 0.01, "MSE x100; paper: STL-10 96x96, full width"),
+    cell(4, Architecture::Autoencoder, "backprop", "mnist", 0.59, 0.01, "MSE x100; paper: STL-10 96x96, full width"),
+    cell(4, Architecture::Autoencoder, "ccl", "fashion-mnist", 0.86, 0.01, "MSE x100; paper: STL-10"),
+    cell(4, Architecture::Autoencoder, "backprop", "fashion-mnist", 0.59, 0.01, "MSE x100; paper: STL-10"),
 ];
+
+const fn cell(
+    table: u8,
+    arch: Architecture,
+    algo: &'static str,
+    dataset: &'static str,
+    mean: f32,
+    std: f32,
+    note: &'static str,
+) -> PaperCell {
+    PaperCell { table, arch, algo, dataset, mean, std, note }
+}
 
 /// Runs `bpfree repro ARGS`.
 pub fn run(args: &[String]) -> Result<()> {
@@ -42,6 +64,9 @@ fn ccl(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     let mut datasets: Vec<String> = vec!["mnist".into(), "fashion-mnist".into(), "cifar10-subset".into()];
     let mut epochs: Option<usize> = None;
+    let mut cnn_epochs: Option<usize> = None;
+    let mut ae_epochs: Option<usize> = None;
+    let mut tables: Vec<u8> = vec![1, 3, 4];
     let mut seed = 1u64;
     let mut backend = BackendChoice::Cpu;
     let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
@@ -52,40 +77,66 @@ fn ccl(args: &[String]) -> Result<()> {
             "--quick" => {}
             "--datasets" => datasets = value()?.split(',').map(str::to_string).collect(),
             "--epochs" => epochs = Some(value()?.parse().map_err(|_| Error::invalid("flag", "--epochs N"))?),
+            "--cnn-epochs" => {
+                cnn_epochs = Some(value()?.parse().map_err(|_| Error::invalid("flag", "--cnn-epochs N"))?)
+            }
+            "--ae-epochs" => ae_epochs = Some(value()?.parse().map_err(|_| Error::invalid("flag", "--ae-epochs N"))?),
+            "--tables" => {
+                tables = value()?
+                    .split(',')
+                    .map(|t| t.parse().map_err(|_| Error::invalid("flag", "--tables 1,3")))
+                    .collect::<Result<_>>()?
+            }
             "--seed" => seed = value()?.parse().map_err(|_| Error::invalid("flag", "--seed S"))?,
             "--backend" => backend = BackendChoice::parse(&value()?)?,
             other => return Err(Error::invalid("flag", format!("unknown flag `{other}` for repro ccl"))),
         }
     }
-    let epochs = epochs.unwrap_or(if quick { 5 } else { 100 });
+    let mlp_epochs = epochs.unwrap_or(if quick { 5 } else { 100 });
+    // The CNN costs ~2.5 TFLOP per epoch on the subset: 100 epochs are hours on a CPU.
+    let cnn_epochs = cnn_epochs.unwrap_or(if quick { 1 } else { 100 });
+    let ae_epochs = ae_epochs.unwrap_or(if quick { 1 } else { 50 });
     let mut rows = Vec::new();
-    for cell in CCL_TABLE1.iter().filter(|c| datasets.iter().any(|d| d == c.dataset)) {
-        let mut cfg = RunConfig::preset(cell.algo, cell.dataset);
+    let chosen = |c: &&PaperCell| datasets.iter().any(|d| d == c.dataset) && tables.contains(&c.table);
+    for cell in CCL_TABLES.iter().filter(chosen) {
+        let epochs = match cell.arch {
+            Architecture::Cnn => cnn_epochs,
+            Architecture::Autoencoder => ae_epochs,
+            Architecture::Mlp => mlp_epochs,
+        };
+        let mut cfg = RunConfig::preset_for(cell.algo, cell.dataset, cell.arch);
         cfg.epochs = epochs;
         cfg.seed = seed;
         cfg.backend = backend;
         let summary = run_training(&cfg, &data_dir, false)?;
-        let ours = summary["test_accuracy"].as_f64().unwrap_or(0.0) as f32 * 100.0;
+        let metric = if cell.arch == Architecture::Autoencoder { "test_mse" } else { "test_accuracy" };
+        let ours = summary[metric].as_f64().unwrap_or(0.0) as f32 * 100.0;
         let seconds = summary["seconds"].as_f64().unwrap_or(0.0);
         let command = format!(
-            "bpfree train --algo {} --dataset {} --epochs {epochs} --seed {seed} --backend {}",
+            "bpfree train --algo {} --dataset {} --model {} --epochs {epochs} --seed {seed} --backend {}",
             cell.algo,
             cell.dataset,
+            cell.arch.name(),
             summary["backend"].as_str().unwrap_or("cpu")
         );
         println!(
             "{}",
-            json!({"paper": "ccl", "table": 1, "algo": cell.algo, "dataset": cell.dataset, "epochs": epochs,
+            json!({"paper": "ccl", "table": cell.table, "algo": cell.algo, "dataset": cell.dataset,
+                   "model": cell.arch.name(), "epochs": epochs,
                    "paper_mean": cell.mean, "paper_std": cell.std, "ours": ours, "difference": ours - cell.mean,
                    "seconds": seconds, "command": command, "summary": summary})
         );
-        rows.push((cell, ours, seconds));
+        rows.push((cell, epochs, ours, seconds));
     }
-    println!("\n| algorithm | dataset | epochs | paper (100 epochs, 5 seeds) | ours (seed {seed}) | difference | seconds | note |");
-    println!("|---|---|---:|---:|---:|---:|---:|---|");
-    for (cell, ours, seconds) in &rows {
+    println!(
+        "\n| table | model | algorithm | dataset | epochs | paper (100 epochs, 5 seeds) | ours (seed {seed}) | difference | seconds | note |"
+    );
+    println!("|---|---|---|---|---:|---:|---:|---:|---:|---|");
+    for (cell, epochs, ours, seconds) in &rows {
         println!(
-            "| {} | {} | {epochs} | {:.2} ± {:.2} | {ours:.2} | {:+.2} | {seconds:.0} | {} |",
+            "| {} | {} | {} | {} | {epochs} | {:.2} ± {:.2} | {ours:.2} | {:+.2} | {seconds:.0} | {} |",
+            cell.table,
+            cell.arch.name(),
             cell.algo,
             cell.dataset,
             cell.mean,

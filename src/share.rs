@@ -30,7 +30,7 @@ fn backend_name(b: BackendChoice) -> &'static str {
 /// algorithm and dataset ([`RunConfig::preset`]) are left out.
 pub fn encode(cfg: &RunConfig) -> String {
     let base = RunConfig::default();
-    let d = RunConfig::preset(&cfg.algorithm, &cfg.dataset);
+    let d = RunConfig::preset_for(&cfg.algorithm, &cfg.dataset, cfg.arch);
     let mut parts = vec![format!("v={CONFIG_VERSION}")];
     let mut put = |key: &str, value: String, default: String| {
         if value != default {
@@ -39,7 +39,7 @@ pub fn encode(cfg: &RunConfig) -> String {
     };
     put("dataset", cfg.dataset.clone(), base.dataset.clone());
     put("algo", cfg.algorithm.clone(), base.algorithm.clone());
-    put("model", cfg.arch.name().into(), d.arch.name().into());
+    put("model", cfg.arch.name().into(), base.arch.name().into());
     put("seed", cfg.seed.to_string(), d.seed.to_string());
     put("backend", backend_name(cfg.backend).into(), backend_name(d.backend).into());
     put("epochs", cfg.epochs.to_string(), d.epochs.to_string());
@@ -64,9 +64,11 @@ pub fn decode(query: &str) -> Result<RunConfig> {
         query.split('&').find_map(|p| p.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| v.to_string()))
     };
     let base = RunConfig::default();
-    let mut cfg = RunConfig::preset(
+    let arch = find("model").map(|m| Architecture::parse(&m)).transpose()?.unwrap_or_default();
+    let mut cfg = RunConfig::preset_for(
         &find("algo").unwrap_or(base.algorithm.clone()),
         &find("dataset").unwrap_or(base.dataset.clone()),
+        arch,
     );
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) =

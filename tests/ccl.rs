@@ -293,3 +293,14 @@ fn lower_lr(cfg: &mut RunConfig, lr: f32) {
     cfg.optimizer = bpfree::nn::OptimizerConfig::Sgd { lr, momentum: 0.0, weight_decay: 0.0 };
     cfg.ccl.feedback_lr = lr;
 }
+
+#[test]
+fn the_loss_warmup_restarts_with_each_epoch_like_the_reference_loop() {
+    use bpfree::algorithms::warmup_scale;
+    // warmup 200, 15 steps per epoch (the CIFAR subset at batch 256): the ramp restarts every epoch.
+    assert_eq!(warmup_scale(200, 0, 0), Some(1.0 / 200.0));
+    assert_eq!(warmup_scale(200, 14, 14), Some(15.0 / 200.0));
+    assert_eq!(warmup_scale(200, 15, 0), Some(1.0 / 200.0));
+    assert_eq!(warmup_scale(200, 200, 5), None);
+    assert_eq!(warmup_scale(0, 0, 0), None);
+}

@@ -57,6 +57,21 @@ fn add_row() {
 }
 
 #[test]
+fn scale_rows() {
+    let Some(d) = both() else { return };
+    let (x0, x1) = pair(&d, 37, 300, 5);
+    let (s0, s1) = pair(&d, 37, 1, 6);
+    for threshold in [None, Some(0.1)] {
+        assert_close(
+            &format!("scale_rows threshold={threshold:?}"),
+            &read(&bpfree::tensor::scale_rows(&x1, &s1, threshold).unwrap()),
+            &read(&bpfree::tensor::scale_rows(&x0, &s0, threshold).unwrap()),
+            TOL,
+        );
+    }
+}
+
+#[test]
 fn sum_rows() {
     let Some(d) = both() else { return };
     let (x0, x1) = pair(&d, 513, 70, 5);

@@ -22,7 +22,11 @@ pub struct Backprop {
 }
 
 pub(super) fn build(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Box<dyn Algorithm>> {
-    Ok(Box::new(Backprop::new(cfg, problem, device, rng)?))
+    match cfg.arch {
+        Architecture::Cnn => super::ccl_cnn::build_backprop(cfg, problem, device, rng),
+        Architecture::Autoencoder => super::ccl_autoencoder::build_backprop(cfg, problem, device, rng),
+        _ => Ok(Box::new(Backprop::new(cfg, problem, device, rng)?)),
+    }
 }
 
 impl Backprop {
@@ -31,7 +35,7 @@ impl Backprop {
         if cfg.arch != Architecture::Mlp {
             return Err(Error::invalid(
                 "model",
-                format!("the backprop baseline runs the MLP only so far, not `{}`", cfg.arch.name()),
+                format!("the backprop baseline runs the MLP and the CNN, not `{}` (yet)", cfg.arch.name()),
             ));
         }
         Ok(Backprop {

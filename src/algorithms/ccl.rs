@@ -15,14 +15,16 @@
 //! optional gradient centralisation, global-norm clipping of F and of G separately, then one SGD for each.
 //! Gradients are the analytic ones of §1.9. All updates use the pre-update weights (§1.12).
 
+use super::ccl_losses::{mlp_pair_loss, mlp_pair_scale};
 use super::{Algorithm, Problem};
 use crate::config::{Architecture, CclOptions, RunConfig};
 use crate::error::{Error, Result};
-use crate::nn::{centralize_gradients, clip_gradients, softmax_cross_entropy, Optimizer, OptimizerConfig, Param};
+use crate::nn::{
+    centralize_gradients, clip_gradients, softmax_cross_entropy, LrSchedule, Optimizer, OptimizerConfig, Param,
+};
 use crate::rng::Rng;
 use crate::tensor::{
-    activation, activation_backward, add_scaled, concat, matmul, mse, one_hot, reduce, Activation, Device, Reduction,
-    Tensor,
+    activation, activation_backward, add_scaled, concat, matmul, one_hot, reduce, Activation, Device, Reduction, Tensor,
 };
 
 const ACT: Activation = Activation::Elu;
@@ -41,39 +43,20 @@ pub struct Ccl {
     centralize: bool,
     options: CclOptions,
     base_lr: (f32, f32),
+    warmup: u32,
+    cosine_epochs: Option<usize>,
     steps: u32,
+    /// Steps since the epoch began (`batch_idx` of the reference loops).
+    epoch_steps: u32,
     last_losses: Option<Tensor>,
 }
 
 pub(super) fn build(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Box<dyn Algorithm>> {
-    Ok(Box::new(Ccl::new(cfg, problem, device, rng)?))
-}
-
-/// What one pair's local loss produces.
-struct PairLoss {
-    /// `1 x 1` value of `L_l`.
-    value: Tensor,
-    /// `dL_l / dA` (`B x d`).
-    grad_a: Tensor,
-    /// `dL_l / dP` (`K x d`).
-    grad_p: Tensor,
-}
-
-/// Spec §1.4(a) and §1.9: `C = A Pᵀ`, `L = s · mean((C - Y)²)`, `dA = G1 P`, `dP = G1ᵀ A` with
-/// `G1 = 2 s / (B K) · (C - Y)`.
-fn mlp_pair_loss(a: &Tensor, p: &Tensor, y: &Tensor, s: f32) -> Result<PairLoss> {
-    let c = matmul(a, p, false, true)?;
-    let n = (c.rows() * c.cols()).max(1) as f32;
-    let (per_element, g1) = mse(&c, y, s / n)?;
-    let total = reduce(&reduce(&per_element, 0, Reduction::Sum)?, 1, Reduction::Sum)?;
-    let mut value = total.device().zeros(1, 1)?;
-    add_scaled(&mut value, &total, s / n)?;
-    Ok(PairLoss { value, grad_a: matmul(&g1, p, false, false)?, grad_p: matmul(&g1, a, true, false)? })
-}
-
-/// `loss_scale · 256 / d`: the MLP weight of a pair of width `d` (spec §1.4(a)).
-pub fn mlp_pair_scale(loss_scale: f32, d: usize) -> f32 {
-    loss_scale * 256.0 / d.max(1) as f32
+    match cfg.arch {
+        Architecture::Cnn => super::ccl_cnn::build_ccl(cfg, problem, device, rng),
+        Architecture::Autoencoder => super::ccl_autoencoder::build_ccl(cfg, problem, device, rng),
+        _ => Ok(Box::new(Ccl::new(cfg, problem, device, rng)?)),
+    }
 }
 
 impl Ccl {
@@ -82,7 +65,7 @@ impl Ccl {
         if cfg.arch != Architecture::Mlp {
             return Err(Error::invalid(
                 "model",
-                format!("counter-current learning runs the MLP only so far (`{}` is not built yet)", cfg.arch.name()),
+                format!("counter-current learning runs the MLP and the CNN (`{}` is not built yet)", cfg.arch.name()),
             ));
         }
         if cfg.model.hidden.is_empty() {
@@ -115,7 +98,10 @@ impl Ccl {
             centralize: cfg.grad_centralization,
             options: cfg.ccl.clone(),
             base_lr: (lr_f, lr_b),
+            warmup: cfg.loss_warmup,
+            cosine_epochs: cfg.cosine_lr.then_some(cfg.epochs),
             steps: 0,
+            epoch_steps: 0,
             last_losses: None,
         })
     }
@@ -219,9 +205,8 @@ impl Ccl {
 
     /// Spec §1.7–1.8 after the gradients: warm-up scale, centralisation, separate clipping, two SGD steps.
     fn apply_updates(&mut self) -> Result<()> {
-        let warmup = self.options.warmup;
-        if warmup > 0 && self.steps < warmup {
-            let scale = (self.steps + 1) as f32 / warmup as f32;
+        let warmup = self.warmup;
+        if let Some(scale) = warmup_scale(warmup, self.steps, self.epoch_steps) {
             for p in self.forward.iter_mut().chain(self.feedback.iter_mut()) {
                 if let Some(g) = p.grad.as_mut() {
                     let copy = g.try_clone()?;
@@ -240,14 +225,23 @@ impl Ccl {
         self.opt_forward.step(f)?;
         self.opt_feedback.step(g)?;
         self.steps += 1;
+        self.epoch_steps += 1;
         Ok(())
     }
+}
 
-    /// Sets both learning rates from their base values times `factor` (used by per-epoch schedules).
-    pub fn scale_learning_rates(&mut self, factor: f32) {
-        self.opt_forward.set_lr(self.base_lr.0 * factor);
-        self.opt_feedback.set_lr(self.base_lr.1 * factor);
-    }
+/// The loss-scale warm-up of the reference loops (spec ccl.md §1.7): while `global_step < warmup` the loss is
+/// multiplied by `(batch_idx + 1) / warmup`, where `batch_idx` restarts every epoch (so with fewer than
+/// `warmup` steps per epoch the ramp restarts each epoch, as in the code).
+pub fn warmup_scale(warmup: u32, global_step: u32, epoch_step: u32) -> Option<f32> {
+    (warmup > 0 && global_step < warmup).then(|| (epoch_step + 1) as f32 / warmup as f32)
+}
+
+/// The learning rates of F and G after `epochs_done` epochs of PyTorch's `CosineAnnealingLR(T_max, 0.001)`
+/// (spec ccl.md §1.8, step 4).
+pub fn cosine_lrs(base: (f32, f32), epochs_done: usize, t_max: usize) -> (f32, f32) {
+    let schedule = LrSchedule::Cosine { t_max: t_max as u32, eta_min: 0.001 };
+    (schedule.lr(base.0, epochs_done as u32), schedule.lr(base.1, epochs_done as u32))
 }
 
 /// Accumulating into a feedback weight, with the layer number in the error (the table of spec §1.3 pairs pair
@@ -294,6 +288,15 @@ impl Algorithm for Ccl {
 
     fn take_local_losses(&mut self) -> Option<Tensor> {
         self.last_losses.take()
+    }
+
+    fn end_epoch(&mut self, epochs_done: usize) {
+        self.epoch_steps = 0;
+        if let Some(t_max) = self.cosine_epochs {
+            let (f, g) = cosine_lrs(self.base_lr, epochs_done, t_max);
+            self.opt_forward.set_lr(f);
+            self.opt_feedback.set_lr(g);
+        }
     }
 
     fn ccl(&self) -> Option<&Ccl> {

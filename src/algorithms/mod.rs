@@ -3,9 +3,15 @@
 
 mod backprop;
 mod ccl;
+mod ccl_autoencoder;
+mod ccl_cnn;
+mod ccl_losses;
 
 pub use backprop::Backprop;
-pub use ccl::{mlp_pair_scale, Ccl};
+pub use ccl::{cosine_lrs, warmup_scale, Ccl};
+pub use ccl_autoencoder::{AeMode, ConvAutoencoder, PAPER_WIDTHS};
+pub use ccl_cnn::{CnnPool, Mode as CnnMode};
+pub use ccl_losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -47,6 +53,11 @@ pub trait Algorithm {
 
     /// Called after every finished epoch (per-epoch learning-rate schedules).
     fn end_epoch(&mut self, _epochs_done: usize) {}
+
+    /// True for models whose output is a reconstruction of the input (evaluated by MSE, not accuracy).
+    fn reconstructs(&self) -> bool {
+        false
+    }
 
     /// The counter-current learner, for its views in the page.
     fn ccl(&self) -> Option<&Ccl> {

@@ -102,6 +102,7 @@ impl ImageSource {
             plane: None,
             image: Some(train.shape),
             class_names: self.classes.iter().map(|s| s.to_string()).collect(),
+            normalization: Some((self.mean.to_vec(), self.std.to_vec())),
         })
     }
 

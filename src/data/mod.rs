@@ -47,12 +47,42 @@ pub struct Dataset {
     pub image: Option<[usize; 3]>,
     /// Class names (empty when the classes have no names).
     pub class_names: Vec<String>,
+    /// For images, the per-channel `(mean, std)` the pixels (in `[0, 1]`) were standardised with.
+    pub normalization: Option<(Vec<f32>, Vec<f32>)>,
 }
 
 impl Dataset {
     /// Number of input features.
     pub fn features(&self) -> usize {
         self.x_train.ncols()
+    }
+
+    /// The images back in `[0, 1]` (undoing the standardisation) and zero-padded on every side so that height
+    /// and width become multiples of `multiple` (MNIST's 28x28 -> 32x32 for 16): the autoencoder's input.
+    pub fn unit_range_padded(mut self, multiple: usize) -> Dataset {
+        let (Some([c, h, w]), Some((mean, std))) = (self.image, self.normalization.take()) else { return self };
+        let up = |n: usize| n.div_ceil(multiple.max(1)) * multiple.max(1);
+        let (h2, w2) = (up(h), up(w));
+        let (top, left) = ((h2 - h) / 2, (w2 - w) / 2);
+        let convert = |x: &Array2<f32>| {
+            let mut out = Array2::<f32>::zeros((x.nrows(), c * h2 * w2));
+            for (src, mut dst) in x.rows().into_iter().zip(out.rows_mut()) {
+                for ch in 0..c {
+                    let (m, s) = (mean[ch % mean.len()], std[ch % std.len()]);
+                    for y in 0..h {
+                        for xx in 0..w {
+                            dst[(ch * h2 + y + top) * w2 + xx + left] = src[(ch * h + y) * w + xx] * s + m;
+                        }
+                    }
+                }
+            }
+            out
+        };
+        self.x_train = convert(&self.x_train);
+        self.x_val = convert(&self.x_val);
+        self.x_test = convert(&self.x_test);
+        self.image = Some([c, h2, w2]);
+        self
     }
 }
 

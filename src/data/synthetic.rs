@@ -124,6 +124,7 @@ fn generate(
         plane: Some(plane),
         image: None,
         class_names: Vec::new(),
+        normalization: None,
     })
 }
 

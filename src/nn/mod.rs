@@ -5,6 +5,7 @@
 mod activation;
 mod batch_norm;
 mod conv2d;
+mod conv_unit;
 mod dropout;
 mod embedding;
 mod gat;
@@ -20,6 +21,7 @@ mod sequential;
 pub use activation::ActivationLayer;
 pub use batch_norm::BatchNorm;
 pub use conv2d::{Conv2d, MaxPool2x2, Upsample2x};
+pub use conv_unit::{orthogonal, ConvUnit, ConvUnitCache};
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use gat::{GatConv, GAT_SLOPE};

@@ -37,6 +37,19 @@ pub fn add_row(x: ArrayView2<f32>, row: ArrayView2<f32>) -> Array2<f32> {
     &x + &row
 }
 
+/// `x[r, :] * s[r]`, or `x[r, :] * [s[r] >= threshold]` when `threshold` is given (`s`: rows x 1).
+pub fn scale_rows(x: ArrayView2<f32>, s: ArrayView2<f32>, threshold: Option<f32>) -> Array2<f32> {
+    let mut out = x.to_owned();
+    for (mut row, &f) in out.rows_mut().into_iter().zip(s.iter()) {
+        let f = match threshold {
+            Some(t) => f32::from(u8::from(f >= t)),
+            None => f,
+        };
+        row.mapv_inplace(|v| v * f);
+    }
+    out
+}
+
 /// Column sums: `rows x cols -> 1 x cols`, rows added in order.
 pub fn sum_rows(x: ArrayView2<f32>) -> Array2<f32> {
     x.sum_axis(Axis(0)).insert_axis(Axis(0))

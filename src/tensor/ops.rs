@@ -80,6 +80,19 @@ pub fn add_row(x: &Tensor, row: &Tensor) -> Result<Tensor> {
     }
 }
 
+/// Every row of `x` times its own factor `s[r]` (`s: rows x 1`); with `threshold`, times the 0/1 indicator
+/// `s[r] >= threshold` instead (a row mask computed on the device, e.g. from per-example losses).
+pub fn scale_rows(x: &Tensor, s: &Tensor, threshold: Option<f32>) -> Result<Tensor> {
+    if s.shape() != [x.rows(), 1] {
+        return Err(Error::shape("scale_rows", format!("x {:?}, factors {:?}", x.shape(), s.shape())));
+    }
+    match (x, s) {
+        (Tensor::Cpu(x), Tensor::Cpu(s)) => Ok(Tensor::Cpu(cpu::scale_rows(x.view(), s.view(), threshold))),
+        (Tensor::Gpu(gx), Tensor::Gpu(gs)) => Ok(Tensor::Gpu(gpu::scale_rows(gx.gpu(), gx, gs, threshold)?)),
+        _ => Err(mismatch("scale_rows")),
+    }
+}
+
 /// Column sums: `rows x cols -> 1 x cols`.
 pub fn sum_rows(x: &Tensor) -> Result<Tensor> {
     match x {

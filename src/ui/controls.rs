@@ -3,7 +3,7 @@
 
 use super::{runner, AdapterProbe, Session, TrainState};
 use crate::algorithms::ALGORITHMS;
-use crate::config::RunConfig;
+use crate::config::{Architecture, RunConfig};
 use crate::data::DATASETS;
 use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
@@ -38,9 +38,9 @@ fn with_lr(cfg: &mut RunConfig, lr: f32) {
     cfg.ccl.feedback_lr = lr;
 }
 
-/// The preset of `algorithm` on `dataset`, keeping the seed and backend the user chose.
-fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str) {
-    *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset(algorithm, dataset) };
+/// The preset of `algorithm` on `dataset` with `arch`, keeping the seed and backend the user chose.
+fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architecture) {
+    *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
 }
 
 /// The control panel.
@@ -78,12 +78,12 @@ pub fn Controls() -> impl IntoView {
                 <button id="reset-button" on:click=on_reset>"Reset"</button>
             </div>
             <label>"Dataset"
-                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let a = c.algorithm.clone(); switch(c, &a, &v) })) }>
+                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let a = c.algorithm.clone(); switch(c, &a, &v, Architecture::Mlp) })) }>
                     {DATASETS.iter().map(|d| view! { <option value=d.id selected=move || config.with(|c| c.dataset == d.id)>{d.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Algorithm"
-                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); switch(c, &v, &d) })) }>
+                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
                     {ALGORITHMS.iter().map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
@@ -144,6 +144,19 @@ pub fn Controls() -> impl IntoView {
                     {BATCHES.iter().map(|&b| view! { <option value=b.to_string() selected=move || config.with(|c| c.batch_size == b)>{b.to_string()}</option> }).collect_view()}
                 </select>
             </label>
+            <Show when=move || state.with(|s| s.image)>
+                <label>"Model"
+                    <select id="model-select" on:change=move |ev| {
+                        let m = Architecture::parse(&event_target_value(&ev)).unwrap_or_default();
+                        change(Box::new(move |c| { let (a, d) = (c.algorithm.clone(), c.dataset.clone()); switch(c, &a, &d, m) }))
+                    }>
+                        {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder")]
+                            .into_iter()
+                            .map(|(m, label)| view! { <option value=m.name() selected=move || config.with(|c| c.arch == m)>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </Show>
             <Show when=move || state.with(|s| s.image)>
                 <label>"Training images"
                     <select id="limit-select" on:change=move |ev| {

@@ -11,15 +11,22 @@ pub fn MetricsPanel() -> impl IntoView {
     let fmt = move |f: fn(&crate::train::EpochMetrics) -> f32, digits: usize| {
         move || last().map_or("–".to_string(), |m| format!("{:.*}", digits, f(&m)))
     };
+    // An autoencoder has losses (MSE) but no accuracy.
+    let accuracy = move |f: fn(&crate::train::EpochMetrics) -> f32| {
+        move || match (state.with(|s| s.reconstructs), last()) {
+            (false, Some(m)) => format!("{:.3}", f(&m)),
+            _ => "–".to_string(),
+        }
+    };
     view! {
         <dl class="metrics">
             <dt>"Epoch"</dt><dd id="epoch-value">{move || state.with(|s| s.history.len())}</dd>
             <dt>"Train loss"</dt><dd id="loss-value">{fmt(|m| m.train_loss, 4)}</dd>
             <dt>"Test loss"</dt><dd id="test-loss-value">{fmt(|m| m.test_loss, 4)}</dd>
-            <dt>"Train accuracy"</dt><dd id="train-accuracy">{fmt(|m| m.train_accuracy, 3)}</dd>
-            <dt>"Test accuracy"</dt><dd id="test-accuracy">{fmt(|m| m.test_accuracy, 3)}</dd>
+            <dt>"Train accuracy"</dt><dd id="train-accuracy">{accuracy(|m| m.train_accuracy)}</dd>
+            <dt>"Test accuracy"</dt><dd id="test-accuracy">{accuracy(|m| m.test_accuracy)}</dd>
             <dt>"Validation accuracy"</dt>
-            <dd id="val-accuracy">{move || last().and_then(|m| m.val_accuracy).map_or("–".to_string(), |a| format!("{a:.3}"))}</dd>
+            <dd id="val-accuracy">{move || last().and_then(|m| m.val_accuracy).filter(|_| !state.with(|s| s.reconstructs)).map_or("–".to_string(), |a| format!("{a:.3}"))}</dd>
             <dt>"Parameters"</dt><dd id="parameter-count">{move || state.with(|s| s.parameters)}</dd>
             <dt>"Device memory"</dt>
             <dd id="device-memory">

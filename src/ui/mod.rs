@@ -57,6 +57,10 @@ pub struct TrainState {
     pub ccl: Option<CclViews>,
     /// Which CCL pair the alignment matrix shows.
     pub alignment_layer: usize,
+    /// The model reconstructs its input (the autoencoder): losses are MSE, there is no accuracy.
+    pub reconstructs: bool,
+    /// The autoencoder's reconstructions of the gallery's test images.
+    pub reconstructions: Option<Gallery>,
 }
 
 /// Images to draw, each scaled to `[0, 1]`, with labels and optional predictions.
@@ -158,6 +162,8 @@ pub fn App() -> impl IntoView {
         })
     });
     let has_ccl = move || state.with(|s| s.ccl.is_some());
+    let reconstructions = Signal::derive(move || state.with(|s| s.reconstructions.clone()));
+    let has_reconstructions = move || state.with(|s| s.reconstructions.is_some());
     let loading = move || state.with(|s| s.loading.clone());
 
     view! {
@@ -177,6 +183,9 @@ pub fn App() -> impl IntoView {
                     <ImageGrid title="Test images: label → prediction" gallery=samples id="samples" columns=8 scale=2.0/>
                 }>
                     <DecisionMapView/>
+                </Show>
+                <Show when=has_reconstructions>
+                    <ImageGrid title="Reconstructions (the forward network's output)" gallery=reconstructions id="reconstructions" columns=8 scale=2.0/>
                 </Show>
                 <MetricsPanel/>
                 <Show when=has_ccl>

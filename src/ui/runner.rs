@@ -154,6 +154,8 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.memory = None;
         s.gallery = None;
         s.ccl = None;
+        s.reconstructions = None;
+        s.reconstructs = false;
         s.loss_names.clear();
         s.points.clear();
         s.plane = None;
@@ -229,10 +231,12 @@ async fn take_trainer(
     let device_text = trainer.device().describe();
     let parameters = trainer.parameter_count();
     let names = trainer.algorithm().local_loss_names();
+    let reconstructs = trainer.algorithm().reconstructs();
     state.update(|s| {
         s.device = Some(device_text);
         s.parameters = parameters;
         s.loss_names = names;
+        s.reconstructs = reconstructs;
     });
     Ok(trainer)
 }
@@ -241,8 +245,20 @@ async fn take_trainer(
 async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<()> {
     let data = trainer.dataset();
     let Some(mut gallery) = gallery_of(data, GALLERY_SIZE) else { return Ok(()) };
-    let logits = trainer.test_logits(GALLERY_SIZE).await?;
-    gallery.predictions = logits
+    let output = trainer.test_logits(GALLERY_SIZE).await?;
+    if trainer.algorithm().reconstructs() {
+        let shape = gallery.shape;
+        let labels = gallery.labels.clone();
+        let mut out = Gallery::new(shape, &output, labels, gallery.class_names.clone());
+        // Reconstructions are shown on the input's [0, 1] scale, not stretched per image.
+        out.images = output.rows().into_iter().map(|r| r.iter().map(|v| v.clamp(0.0, 1.0)).collect()).collect();
+        state.update(|s| {
+            s.gallery = Some(gallery);
+            s.reconstructions = Some(out);
+        });
+        return Ok(());
+    }
+    gallery.predictions = output
         .rows()
         .into_iter()
         .map(|r| r.iter().enumerate().fold(0, |best, (i, &v)| if v > r[best] { i } else { best }) as u32)

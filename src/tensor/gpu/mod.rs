@@ -36,6 +36,7 @@ mod one_hot;
 mod pool;
 mod random;
 mod reduce;
+mod scale_rows;
 mod sgd;
 mod softmax;
 mod softmax_backward;
@@ -79,6 +80,7 @@ pub use one_hot::one_hot;
 pub use pool::MemoryStats;
 pub use random::random;
 pub use reduce::reduce;
+pub use scale_rows::scale_rows;
 pub use sgd::sgd;
 pub use softmax::softmax;
 pub use softmax_backward::softmax_backward;
@@ -95,6 +97,7 @@ pub(crate) struct Kernels {
     pub matmul: wgpu::ComputePipeline,
     pub matmul_naive: wgpu::ComputePipeline,
     pub add_row: wgpu::ComputePipeline,
+    pub scale_rows: wgpu::ComputePipeline,
     pub sum_rows: wgpu::ComputePipeline,
     pub activation: wgpu::ComputePipeline,
     pub activation_backward: wgpu::ComputePipeline,
@@ -153,6 +156,7 @@ impl Kernels {
             matmul: make(wgpu::include_wgsl!("matmul.wgsl"), "matmul"),
             matmul_naive: make(wgpu::include_wgsl!("matmul_naive.wgsl"), "matmul_naive"),
             add_row: make(wgpu::include_wgsl!("add_row.wgsl"), "add_row"),
+            scale_rows: make(wgpu::include_wgsl!("scale_rows.wgsl"), "scale_rows"),
             sum_rows: make(wgpu::include_wgsl!("sum_rows.wgsl"), "sum_rows"),
             activation: make(wgpu::include_wgsl!("activation.wgsl"), "activation"),
             activation_backward: make(wgpu::include_wgsl!("activation_backward.wgsl"), "activation_backward"),

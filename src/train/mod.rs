@@ -12,6 +12,12 @@ use ndarray::{Array2, Axis};
 use serde::Serialize;
 use std::sync::Arc;
 
+mod augment;
+mod views;
+
+pub use augment::augment;
+pub use views::CclViews;
+
 /// Metrics of one finished epoch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EpochMetrics {
@@ -60,6 +66,7 @@ pub struct Trainer {
     train_len: usize,
     algorithm: Box<dyn Algorithm>,
     shuffle_rng: Rng,
+    augment_rng: Option<Rng>,
     order: Vec<usize>,
     cursor: usize,
     epoch: usize,
@@ -96,6 +103,7 @@ impl Trainer {
         let _data_rng = rng.fork(); // consumed by load_dataset
         let mut init_rng = rng.fork();
         let shuffle_rng = rng.fork();
+        let augment_rng = (cfg.augment && data.image.is_some()).then(|| rng.fork());
         let info = algorithm_info(&cfg.algorithm)?;
         let problem = Problem { inputs: data.features(), classes: data.classes, image: data.image };
         let algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
@@ -107,6 +115,7 @@ impl Trainer {
             train_len,
             algorithm,
             shuffle_rng,
+            augment_rng,
             order: Vec::new(),
             cursor: 0,
             epoch: 0,
@@ -183,12 +192,19 @@ impl Trainer {
                 return Err(Error::invalid("step", "the epoch is complete; call end_epoch first"));
             }
             self.order = self.shuffle_rng.permutation(self.train_len);
+            if self.cfg.steps_per_epoch > 0 {
+                self.order.truncate(self.cfg.steps_per_epoch * self.cfg.batch_size);
+            }
             self.cursor = 0;
         }
         let end = (self.cursor + self.cfg.batch_size).min(self.order.len());
         let index = &self.order[self.cursor..end];
         self.cursor = end;
-        let x = self.device.from_array(&host_rows(&self.data.x_train, index))?;
+        let mut batch = host_rows(&self.data.x_train, index);
+        if let (Some(rng), Some(shape)) = (self.augment_rng.as_mut(), self.data.image) {
+            augment(&mut batch, shape, rng);
+        }
+        let x = self.device.from_array(&batch)?;
         let y: Vec<f32> = index.iter().map(|&i| self.data.y_train[i] as f32).collect();
         let y = self.device.tensor(y.len(), 1, &y)?;
         let per_example = self.algorithm.step(x, &y)?;
@@ -214,7 +230,8 @@ impl Trainer {
             Some(t) => t.to_vec().await?.into_iter().map(|v| v / batches).collect(),
             None => Vec::new(),
         };
-        let n_train = self.train_len.min(TRAIN_EVAL_LIMIT);
+        // Reconstruction models have no accuracy to report on the training set.
+        let n_train = if self.algorithm.reconstructs() { 0 } else { self.train_len.min(TRAIN_EVAL_LIMIT) };
         let (_, train_accuracy) = self.evaluate(&self.data.x_train, &self.data.y_train[..n_train]).await?;
         let (test_loss, test_accuracy) = self.evaluate(&self.data.x_test, &self.data.y_test).await?;
         let (val_loss, val_accuracy) = if self.data.y_val.is_empty() {
@@ -254,15 +271,23 @@ impl Trainer {
         self.end_epoch().await
     }
 
-    /// Mean cross-entropy and accuracy of the current model on the first `y.len()` rows of `x`, evaluated in
-    /// chunks of [`EVAL_CHUNK`] rows.
+    /// Mean cross-entropy and accuracy of the current model on the first `y.len()` rows of `x` (for a
+    /// reconstruction model: the mean squared error per pixel, accuracy 0), evaluated in chunks of
+    /// [`EVAL_CHUNK`] rows.
     pub async fn evaluate(&self, x: &Array2<f32>, y: &[u32]) -> Result<(f32, f32)> {
         let (mut loss, mut correct) = (0.0f64, 0.0f64);
         for start in (0..y.len()).step_by(EVAL_CHUNK) {
             let end = (start + EVAL_CHUNK).min(y.len());
             let chunk = self.device.from_array(&x.slice(ndarray::s![start..end, ..]).to_owned())?;
-            let logits = self.algorithm.predict(&chunk)?.to_array().await?;
-            let (l, a) = loss_and_accuracy(&logits, &y[start..end]);
+            let output = self.algorithm.predict(&chunk)?.to_array().await?;
+            let (l, a) = if self.algorithm.reconstructs() {
+                // Reconstruction: mean squared error against the input, no accuracy.
+                let rows = x.slice(ndarray::s![start..end, ..]);
+                let sq = output.iter().zip(rows.iter()).map(|(o, t)| f64::from(o - t).powi(2)).sum::<f64>();
+                ((sq / output.len().max(1) as f64) as f32, 0.0)
+            } else {
+                loss_and_accuracy(&output, &y[start..end])
+            };
             loss += f64::from(l) * (end - start) as f64;
             correct += f64::from(a) * (end - start) as f64;
         }
@@ -299,7 +324,12 @@ impl Trainer {
 /// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), from the bytes of the
 /// dataset's files (none for the synthetic sets).
 pub fn load_dataset(cfg: &RunConfig, files: &DataFiles) -> Result<Dataset> {
-    data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork(), files)
+    let data = data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork(), files)?;
+    Ok(match cfg.arch {
+        // The autoencoder reconstructs pixels in [0, 1] (spec ccl.md §2.4) through four stride-2 halvings.
+        crate::config::Architecture::Autoencoder => data.unit_range_padded(16),
+        _ => data,
+    })
 }
 
 /// Probability of class `k` under `softmax(logits)`.
@@ -324,34 +354,4 @@ pub fn loss_and_accuracy(logits: &Array2<f32>, y: &[u32]) -> (f32, f32) {
         correct += usize::from(argmax == label as usize);
     }
     ((loss / y.len() as f64) as f32, correct as f32 / y.len() as f32)
-}
-
-/// What the page shows of a counter-current learner (spec ccl.md §1.2–1.4).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CclViews {
-    /// Pair shown by `alignment` (0 = the input pair `(x, c_0)`).
-    pub layer: usize,
-    /// `rows x K` similarities `a_l c_lᵀ` for the first test images; the local loss pulls them to one-hot.
-    pub alignment: Array2<f32>,
-    /// Labels of those test images.
-    pub labels: Vec<u32>,
-    /// `K x inputs`: the feedback network's bottom output `c_0`, one input-shaped "prototype" per class.
-    pub prototypes: Array2<f32>,
-}
-
-impl Trainer {
-    /// CCL's views for pair `layer` on the first `rows` test images, or `None` for other algorithms.
-    pub async fn ccl_views(&self, layer: usize, rows: usize) -> Result<Option<CclViews>> {
-        let Some(ccl) = self.algorithm.ccl() else { return Ok(None) };
-        let rows = rows.min(self.data.y_test.len());
-        let layer = layer.min(ccl.widths().len().saturating_sub(2));
-        let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
-        let alignment = ccl.alignment(&x, layer)?.to_array().await?;
-        let (signals, _) = ccl.feedback_signals()?;
-        let prototypes = match signals.first() {
-            Some(c0) => c0.to_array().await?,
-            None => Array2::zeros((0, 0)),
-        };
-        Ok(Some(CclViews { layer, alignment, labels: self.data.y_test[..rows].to_vec(), prototypes }))
-    }
 }

@@ -1,0 +1,35 @@
+//! What the page shows of an algorithm beyond losses and accuracies.
+
+use super::Trainer;
+use crate::error::Result;
+use ndarray::Array2;
+
+/// What the page shows of a counter-current learner (spec ccl.md §1.2–1.4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CclViews {
+    /// Pair shown by `alignment` (0 = the input pair `(x, c_0)`).
+    pub layer: usize,
+    /// `rows x K` similarities `a_l c_lᵀ` for the first test images; the local loss pulls them to one-hot.
+    pub alignment: Array2<f32>,
+    /// Labels of those test images.
+    pub labels: Vec<u32>,
+    /// `K x inputs`: the feedback network's bottom output `c_0`, one input-shaped "prototype" per class.
+    pub prototypes: Array2<f32>,
+}
+
+impl Trainer {
+    /// CCL's views for pair `layer` on the first `rows` test images, or `None` for other algorithms.
+    pub async fn ccl_views(&self, layer: usize, rows: usize) -> Result<Option<CclViews>> {
+        let Some(ccl) = self.algorithm.ccl() else { return Ok(None) };
+        let rows = rows.min(self.data.y_test.len());
+        let layer = layer.min(ccl.widths().len().saturating_sub(2));
+        let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
+        let alignment = ccl.alignment(&x, layer)?.to_array().await?;
+        let (signals, _) = ccl.feedback_signals()?;
+        let prototypes = match signals.first() {
+            Some(c0) => c0.to_array().await?,
+            None => Array2::zeros((0, 0)),
+        };
+        Ok(Some(CclViews { layer, alignment, labels: self.data.y_test[..rows].to_vec(), prototypes }))
+    }
+}
