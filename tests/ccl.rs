@@ -253,14 +253,14 @@ fn gpu_and_cpu_take_the_same_steps() {
     }
 }
 
-/// The browser test of `tests/web.rs` (10 CCL steps of 784-32-32-10 on 128 MNIST test images lower every local
+/// The browser test of `tests/web.rs` (10 CCL steps of 784-32-32-10 on 256 MNIST test images lower every local
 /// loss), natively on both backends.
 fn mnist_steps_lower_every_local_loss(device: &Device) {
     let dir = std::path::Path::new("www/data/images/mnist");
     let images = std::fs::read(dir.join("t10k-images-idx3-ubyte.gz")).unwrap();
     let labels = std::fs::read(dir.join("t10k-labels-idx1-ubyte.gz")).unwrap();
     let raw = bpfree::data::idx_pair("t10k-images", &images, "t10k-labels", &labels).unwrap();
-    let n = 128;
+    let n = 256;
     let x: Vec<f32> = raw.pixels[..n * 784].iter().map(|&p| (f32::from(p) / 255.0 - 0.1307) / 0.3081).collect();
     let y: Vec<f32> = raw.labels[..n].iter().map(|&l| f32::from(l)).collect();
     let mut cfg = RunConfig::preset("ccl", "mnist");
