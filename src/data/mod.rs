@@ -4,9 +4,11 @@
 //! the caller hands over the bytes of [`DatasetInfo::files`] (the CLI reads them from disk, the page fetches
 //! them), so the same code runs natively and in the browser.
 
+mod graph;
 mod images;
 mod synthetic;
 
+pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
 pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
 pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};
 
