@@ -93,3 +93,51 @@ fn malformed_graphs_are_errors_naming_the_field() {
     let m = parse_graph("x.json", b"{not json", &[]).unwrap_err().to_string();
     assert!(m.contains("not valid JSON"), "{m}");
 }
+
+#[test]
+fn kfold_splits_are_64_16_20_like_forwardgnn_and_seeded() {
+    use bpfree::rng::Rng;
+    let g = load("cora-ml");
+    // N = 2,995: every fold has 599 test nodes; val = ceil(0.2 * 2,396) = 480; train 1,916 (spec §4).
+    for fold in 0..5 {
+        let s = g.kfold_split(5, fold, &mut Rng::new(7));
+        assert_eq!(Graph::split_counts(&s)[1..], [1916, 480, 599], "fold {fold}");
+    }
+    // The shipped ForwardGNN splits follow the same sizes.
+    for s in &g.splits_forwardgnn {
+        assert_eq!(Graph::split_counts(s)[1..], [1916, 480, 599]);
+    }
+    // Folds are disjoint test sets covering every node once; same seed, same split.
+    let mut covered = vec![0; g.num_nodes];
+    for fold in 0..5 {
+        for (i, &code) in g.kfold_split(5, fold, &mut Rng::new(7)).iter().enumerate() {
+            covered[i] += usize::from(code == 3);
+        }
+    }
+    assert!(covered.iter().all(|&c| c == 1));
+    assert_eq!(g.kfold_split(5, 2, &mut Rng::new(7)), g.kfold_split(5, 2, &mut Rng::new(7)));
+    assert_ne!(g.kfold_split(5, 2, &mut Rng::new(7)), g.kfold_split(5, 2, &mut Rng::new(8)));
+    // Unlabelled nodes (CiteSeer has 15) are never in a split.
+    let c = load("citeseer");
+    let s = c.kfold_split(5, 0, &mut Rng::new(1));
+    assert!(s.iter().zip(&c.labels).all(|(&code, &l)| l != LABEL_UNKNOWN || code == 0));
+}
+
+#[test]
+fn the_block_model_scales_and_is_homophilous() {
+    use bpfree::data::{stochastic_block_model, SbmOptions};
+    use bpfree::rng::Rng;
+    for (nodes, edges) in [(100, 100), (1_000, 10_000), (20_000, 200_000)] {
+        let o = SbmOptions { nodes, edges, classes: 4, features_per_class: 8, homophily: 0.8 };
+        let g = stochastic_block_model(&o, &mut Rng::new(3));
+        let e = g.undirected_edges();
+        assert!(e <= edges && e as f64 >= 0.9 * edges as f64, "{nodes} nodes: {e} of {edges} edges");
+        assert!(g.edges.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+        assert!(g.edges.iter().all(|&[s, d]| s != d && g.edges.binary_search(&[d, s]).is_ok()), "symmetric");
+        let same = g.edges.iter().filter(|&&[s, d]| g.labels[s as usize] == g.labels[d as usize]).count();
+        assert!(same as f64 / g.edges.len() as f64 > 0.75, "homophily {}", same as f64 / g.edges.len() as f64);
+        assert_eq!(g.feat_indptr.len(), nodes + 1);
+    }
+    let o = SbmOptions { nodes: 500, edges: 2_000, classes: 5, features_per_class: 4, homophily: 0.9 };
+    assert_eq!(stochastic_block_model(&o, &mut Rng::new(1)), stochastic_block_model(&o, &mut Rng::new(1)));
+}

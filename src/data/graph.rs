@@ -221,3 +221,31 @@ impl Graph {
         counts
     }
 }
+
+impl Graph {
+    /// A seeded `k`-fold node split for graphs without shipped splits, as ForwardGNN cuts its own (spec
+    /// forwardgnn.md §4): a permutation of the nodes into `k` folds (the first `N mod k` one node larger), fold
+    /// `fold` is test, and of the rest `ceil(0.2 · rest)` nodes are validation, the others train — 64/16/20 for
+    /// `k = 5`. Unlabelled nodes get code 0. Codes as [`Graph::split`].
+    pub fn kfold_split(&self, k: usize, fold: usize, rng: &mut crate::rng::Rng) -> Vec<u8> {
+        let labelled: Vec<usize> = (0..self.num_nodes).filter(|&i| self.labels[i] != LABEL_UNKNOWN).collect();
+        let order = rng.permutation(labelled.len());
+        let k = k.max(2);
+        let (n, fold) = (labelled.len(), fold % k);
+        let size = |f: usize| n / k + usize::from(f < n % k);
+        let start: usize = (0..fold).map(size).sum();
+        let test: Vec<usize> = order[start..start + size(fold)].to_vec();
+        let mut rest: Vec<usize> = order[..start].iter().chain(&order[start + size(fold)..]).copied().collect();
+        let shuffle = rng.permutation(rest.len());
+        rest = shuffle.into_iter().map(|i| rest[i]).collect();
+        let val = (rest.len() as f64 * 0.2).ceil() as usize;
+        let mut split = vec![0u8; self.num_nodes];
+        for &i in &test {
+            split[labelled[i]] = 3;
+        }
+        for (j, &i) in rest.iter().enumerate() {
+            split[labelled[i]] = if j < val { 2 } else { 1 };
+        }
+        split
+    }
+}

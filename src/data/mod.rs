@@ -6,10 +6,12 @@
 
 mod graph;
 mod images;
+mod sbm;
 mod synthetic;
 
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
 pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
+pub use sbm::{stochastic_block_model, SbmOptions};
 pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};
 
 use crate::error::{Error, Result};
