@@ -129,7 +129,7 @@ fn ccl(args: &[String]) -> Result<()> {
         rows.push((cell, epochs, ours, seconds));
     }
     println!(
-        "\n| table | model | algorithm | dataset | epochs | paper (100 epochs, 5 seeds) | ours (seed {seed}) | difference | seconds | note |"
+        "\n| table | model | algorithm | dataset | epochs | paper (its full budget, 5 seeds) | ours (seed {seed}) | difference | seconds | note |"
     );
     println!("|---|---|---|---|---:|---:|---:|---:|---:|---|");
     for (cell, epochs, ours, seconds) in &rows {
