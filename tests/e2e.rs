@@ -225,6 +225,25 @@ fn page_trains_on_webgpu_and_loss_falls() {
     let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
     std::fs::write(root.join("target").join("e2e-ccl-screenshot.png"), png).unwrap();
 
+    // The CCL autoencoder on MNIST (pixels in [0, 1], padded to 32x32): one epoch of 8 steps on 256 images,
+    // then the reconstructions appear and accuracy shows as not applicable.
+    let ae = format!("{url}?dataset=mnist&algo=ccl&model=autoencoder&limit=256&backend=cpu");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": ae}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for("MNIST to load", 120, |s| {
+        s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
+            == json!(true)
+    });
+    s.click("#step-button");
+    s.wait_for("autoencoder epoch 1", 300, |s| s.epoch() >= 1);
+    s.wait_for("the reconstructions", 60, |s| {
+        s.script("return !!document.getElementById('reconstructions');") == json!(true)
+    });
+    let mse: f32 = s.text("#test-loss-value").parse().unwrap();
+    println!("CCL autoencoder on MNIST (256 images, 1 epoch): test MSE {mse}");
+    assert!(mse.is_finite() && mse < 0.2, "test MSE {mse}");
+    assert_eq!(s.text("#test-accuracy"), "–");
+
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
     let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();
