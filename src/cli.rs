@@ -5,7 +5,7 @@ use crate::algorithms::ALGORITHMS;
 use crate::config::{Architecture, RunConfig};
 use crate::data::{read_files, DATASETS};
 use crate::error::{Error, Result};
-use crate::nn::OptimizerConfig;
+use crate::nn::{GnnKind, OptimizerConfig};
 use crate::tensor::{BackendChoice, Device};
 use crate::train::{load_dataset, Trainer};
 use serde_json::json;
@@ -22,11 +22,22 @@ USAGE:
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
+  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn}|backprop --dataset GRAPH
+               [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--epochs N] [--patience P] [--seed S] [--backend ..]
+      Node classification on a shipped graph (cora-ml, citeseer-full, amazon-photo, cora, karate, ...) under
+      ForwardGNN's protocol: hidden 128, Adam lr 1e-3 wd 5e-4, up to 1000 epochs per layer, validation every 2
+      epochs, patience 100 checks. Greedy variants report every depth 1..L from one run.
+  bpfree repro forwardgnn [--quick] [--datasets cora-ml,...] [--models gcn,sage,gat] [--variants sf,...]
+                          [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend cpu|gpu]
+      the paper's node-classification tables (App. E, Tables 3-5) beside ours, mean ± std over the folds
   bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
                    [--epochs N] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
       the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and
       backprop, same network, seed and budget; --quick: 5 MLP epochs, 1 CNN and 1 autoencoder epoch)
   bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
+  bpfree bench forwardgnn [--max-edges N] [--epochs N]
+      SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
+      ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)
   bpfree info      the GPU adapter wgpu finds
   bpfree list      registered algorithms and datasets
 
@@ -38,6 +49,9 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("train") => train(&args[1..]),
         Some("info") => info(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("forwardgnn") => {
+            crate::bench_forwardgnn::run(&args[2..])
+        }
         Some("bench") => crate::bench::run(args.iter().any(|a| a == "--quick")),
         Some("repro") => crate::repro::run(&args[1..]),
         Some("list") => {
@@ -85,7 +99,9 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     // The algorithm and dataset pick the defaults (the papers' configurations); the other flags override them.
     let algo = flag_value(args, &["--algo", "--algorithm"]).cloned().unwrap_or_else(|| "backprop".into());
     let dataset = flag_value(args, &["--dataset"]).cloned().unwrap_or_else(|| "moons".into());
-    let arch = flag_value(args, &["--model"]).map(|m| Architecture::parse(m)).transpose()?.unwrap_or_default();
+    let model = flag_value(args, &["--model"]);
+    let gnn = model.and_then(|m| GnnKind::parse(m).ok());
+    let arch = model.filter(|_| gnn.is_none()).map(|m| Architecture::parse(m)).transpose()?.unwrap_or_default();
     let mut cfg = RunConfig::preset_for(&algo, &dataset, arch);
     let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
     let mut lr: Option<f32> = None;
@@ -95,7 +111,16 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         match flag.as_str() {
             "--algo" | "--algorithm" => cfg.algorithm = value()?,
             "--dataset" => cfg.dataset = value()?,
-            "--model" => cfg.arch = Architecture::parse(&value()?)?,
+            "--model" => {
+                let m = value()?;
+                match GnnKind::parse(&m) {
+                    Ok(kind) => cfg.graph.model = kind,
+                    Err(_) => cfg.arch = Architecture::parse(&m)?,
+                }
+            }
+            "--layers" => cfg.graph.layers = parse(flag, &value()?)?,
+            "--fold" => cfg.graph.fold = parse(flag, &value()?)?,
+            "--patience" => cfg.graph.patience = parse(flag, &value()?)?,
             "--epochs" => cfg.epochs = parse(flag, &value()?)?,
             "--seed" => cfg.seed = parse(flag, &value()?)?,
             "--backend" => cfg.backend = BackendChoice::parse(&value()?)?,
@@ -145,7 +170,12 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 
 fn train(args: &[String]) -> Result<()> {
     let TrainArgs { cfg, data_dir } = parse_train(args)?;
-    let summary = run_training(&cfg, &data_dir, true)?;
+    let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
+    let summary = if graph {
+        crate::cli_graph::run_graph_training(&cfg, &data_dir, true)?
+    } else {
+        run_training(&cfg, &data_dir, true)?
+    };
     println!("{summary}");
     Ok(())
 }

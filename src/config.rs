@@ -2,7 +2,7 @@
 //! the same config replays the same run (with the same seed, on the same backend).
 
 use crate::data::{dataset_info, DatasetKind, SyntheticOptions};
-use crate::nn::{MlpConfig, OptimizerConfig, WeightInit};
+use crate::nn::{GnnKind, MlpConfig, OptimizerConfig, WeightInit};
 use crate::tensor::{Activation, BackendChoice};
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,31 @@ pub struct RunConfig {
     pub ae_width: f32,
     /// Options of counter-current learning.
     pub ccl: CclOptions,
+    /// Options of graph runs (ForwardGNN and its backprop baseline).
+    pub graph: GraphOptions,
+}
+
+/// A graph run: layer kind, depth, split and the validation protocol (ForwardGNN spec §2.8, §6). `epochs` is
+/// the most epochs per layer (greedy variants) or per run (the others); the paper's scripts use 1000.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GraphOptions {
+    /// GCN, SAGE or GAT.
+    pub model: GnnKind,
+    /// GNN layers (1 to 4 in the paper).
+    pub layers: usize,
+    /// Which split (`splits_forwardgnn[fold]`, Geom-GCN split, or k-fold fold).
+    pub fold: usize,
+    /// Early stopping after this many validation checks without a strictly better accuracy.
+    pub patience: usize,
+    /// Validate every this many epochs.
+    pub val_every: usize,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions { model: GnnKind::Gcn, layers: 2, fold: 0, patience: 100, val_every: 2 }
+    }
 }
 
 /// The architecture family of a run.
@@ -136,6 +161,7 @@ impl Default for RunConfig {
             steps_per_epoch: 0,
             ae_width: 0.125,
             ccl: CclOptions::default(),
+            graph: GraphOptions::default(),
         }
     }
 }
@@ -213,7 +239,21 @@ impl RunConfig {
     fn mlp_preset(algorithm: &str, dataset: &str) -> RunConfig {
         let mut cfg =
             RunConfig { algorithm: algorithm.to_string(), dataset: dataset.to_string(), ..Default::default() };
-        let is_image = dataset_info(dataset).map(|d| d.kind == DatasetKind::Image).unwrap_or(false);
+        let kind = dataset_info(dataset).map(|d| d.kind).ok();
+        let is_image = kind == Some(DatasetKind::Image);
+        if kind == Some(DatasetKind::Graph) {
+            // ForwardGNN's scripts: Adam lr 1e-3, weight decay 5e-4, up to 1000 epochs, 4 layers.
+            cfg.epochs = 1000;
+            cfg.optimizer = OptimizerConfig::Adam {
+                lr: 1e-3,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weight_decay: 5e-4,
+                decoupled: false,
+            };
+            cfg.graph.layers = 4;
+        }
         if is_image {
             let cifar = dataset.starts_with("cifar");
             cfg.epochs = 100;

@@ -31,9 +31,15 @@ pub mod train;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod bench_forwardgnn;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli_graph;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod repro;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod repro_forwardgnn;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

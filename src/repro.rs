@@ -55,7 +55,8 @@ const fn cell(
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ccl") => ccl(&args[1..]),
-        Some(other) => Err(Error::invalid("repro", format!("`{other}` (papers: ccl)"))),
+        Some("forwardgnn") => crate::repro_forwardgnn::run(&args[1..]),
+        Some(other) => Err(Error::invalid("repro", format!("`{other}` (papers: ccl, forwardgnn)"))),
         None => Err(Error::invalid("repro", "name a paper: `bpfree repro ccl [--quick]`")),
     }
 }

@@ -6,12 +6,21 @@ mod ccl;
 mod ccl_autoencoder;
 mod ccl_cnn;
 mod ccl_losses;
+pub mod forwardgnn;
+mod forwardgnn_ff;
+mod forwardgnn_sf;
+mod forwardgnn_topdown;
+mod gnn_backprop;
 
 pub use backprop::Backprop;
 pub use ccl::{cosine_lrs, warmup_scale, Ccl};
 pub use ccl_autoencoder::{AeMode, ConvAutoencoder, PAPER_WIDTHS};
 pub use ccl_cnn::{CnnPool, Mode as CnnMode};
 pub use ccl_losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
+pub use forwardgnn_ff::{appended_input, FfMode, ForwardFf};
+pub use forwardgnn_sf::ForwardSf;
+pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
+pub use gnn_backprop::GnnBackprop;
 
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -102,5 +111,25 @@ pub fn algorithm_info(id: &str) -> Result<&'static AlgorithmInfo> {
     ALGORITHMS.iter().find(|a| a.id == id).ok_or_else(|| {
         let known: Vec<&str> = ALGORITHMS.iter().map(|a| a.id).collect();
         Error::UnknownAlgorithm(id.to_string(), known.join(", "))
+    })
+}
+
+/// Builds the graph learner of `variant` on `task` (layer kind and depth from `cfg.graph`).
+pub fn build_node_learner(
+    variant: forwardgnn::Variant,
+    task: &crate::data::NodeTask,
+    cfg: &RunConfig,
+    device: &Device,
+    rng: &mut Rng,
+) -> Result<Box<dyn forwardgnn::NodeLearner>> {
+    use forwardgnn::Variant;
+    let (kind, layers) = (cfg.graph.model, cfg.graph.layers);
+    Ok(match variant {
+        Variant::Sf => Box::new(ForwardSf::new(task, kind, layers, device, rng)?),
+        Variant::SfTopInput => Box::new(ForwardTopDown::new(task, TopDown::ToInput, kind, layers, device, rng)?),
+        Variant::SfTopLoss => Box::new(ForwardTopDown::new(task, TopDown::ToLoss, kind, layers, device, rng)?),
+        Variant::FfLa => Box::new(ForwardFf::new(task, FfMode::LabelAppending, kind, layers, device, rng)?),
+        Variant::FfVn => Box::new(ForwardFf::new(task, FfMode::VirtualNodes, kind, layers, device, rng)?),
+        Variant::Backprop => Box::new(GnnBackprop::new(task, kind, layers, device, rng)?),
     })
 }

@@ -6,11 +6,13 @@
 
 mod graph;
 mod images;
+mod node_task;
 mod sbm;
 mod synthetic;
 
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
 pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
+pub use node_task::{argmax, NodeTask, SparseRows, KFOLD_SEED};
 pub use sbm::{stochastic_block_model, SbmOptions};
 pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};
 
@@ -97,6 +99,8 @@ pub enum DatasetKind {
     Plane,
     /// Images; the page shows samples and image-shaped views.
     Image,
+    /// A graph for node classification (ForwardGNN).
+    Graph,
 }
 
 /// Where a dataset comes from.
@@ -106,6 +110,8 @@ pub enum Source {
     Synthetic(fn(&SyntheticOptions, &mut Rng) -> Result<Dataset>),
     /// Read from shipped image files.
     Images(ImageSource),
+    /// A shipped graph `graphs/<id>/<id>.{json,bin}`.
+    Graph,
 }
 
 /// One registered dataset.
@@ -126,8 +132,13 @@ impl DatasetInfo {
         match &self.source {
             Source::Synthetic(_) => Vec::new(),
             Source::Images(src) => src.files(),
+            Source::Graph => vec![format!("graphs/{0}/{0}.json", self.id), format!("graphs/{0}/{0}.bin", self.id)],
         }
     }
+}
+
+const fn graph(id: &'static str, label: &'static str) -> DatasetInfo {
+    DatasetInfo { id, label, kind: DatasetKind::Graph, source: Source::Graph }
 }
 
 const DIGITS: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -177,6 +188,16 @@ pub const DATASETS: &[DatasetInfo] = &[
             classes: CIFAR10,
         }),
     },
+    graph("karate", "Karate club (graph, 34 nodes)"),
+    graph("cora", "Cora (graph, Planetoid split)"),
+    graph("citeseer", "CiteSeer (graph, Planetoid split)"),
+    graph("cora-ml", "Cora-ML (graph, ForwardGNN splits)"),
+    graph("citeseer-full", "CiteSeer full (graph, ForwardGNN splits)"),
+    graph("amazon-photo", "Amazon Photo (graph, ForwardGNN splits)"),
+    graph("cornell", "Cornell (graph, Geom-GCN splits)"),
+    graph("texas", "Texas (graph, Geom-GCN splits)"),
+    graph("wisconsin", "Wisconsin (graph, Geom-GCN splits)"),
+    graph("actor", "Actor (graph, Geom-GCN splits)"),
 ];
 
 /// Looks a dataset up by id.
@@ -194,7 +215,19 @@ pub fn load(id: &str, options: &SyntheticOptions, rng: &mut Rng, files: &DataFil
     match &info.source {
         Source::Synthetic(build) => build(options, rng),
         Source::Images(src) => src.load(id, files, VALIDATION_FRACTION, rng),
+        Source::Graph => Err(Error::invalid("dataset", format!("`{id}` is a graph: train it with a graph algorithm"))),
     }
+}
+
+/// Parses the graph `id` from `files` (the bytes of [`DatasetInfo::files`]).
+pub fn load_graph(id: &str, files: &DataFiles) -> Result<Graph> {
+    let info = dataset_info(id)?;
+    if info.kind != DatasetKind::Graph {
+        return Err(Error::invalid("dataset", format!("`{id}` is not a graph")));
+    }
+    let paths = info.files();
+    let get = |p: &String| files.get(p).ok_or_else(|| Error::Data { path: p.clone(), detail: "missing".into() });
+    parse_graph(&paths[0], get(&paths[0])?, get(&paths[1])?)
 }
 
 /// Reads the files of dataset `id` from the data root `dir` (native only; the page fetches them).

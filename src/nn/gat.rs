@@ -10,7 +10,7 @@
 //! `X: nodes x in` -> `Z: nodes x (heads * channels)`.
 
 use super::gcn::glorot;
-use super::Param;
+use super::{Features, Param};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{add_row, add_scaled, copy_block, matmul, spmm, sum_rows, Block, Device, GatGraph, Tensor};
@@ -35,7 +35,7 @@ pub struct GatConv {
 
 #[derive(Debug)]
 struct Cache {
-    x: Tensor,
+    x: Option<Features>,
     h: Tensor,
     s_src: Tensor,
     s_dst: Tensor,
@@ -84,25 +84,35 @@ impl GatConv {
         })
     }
 
-    fn run(&self, graph: &GatGraph, x: &Tensor) -> Result<(Tensor, Cache)> {
-        let h = matmul(x, &self.weight.value, false, false)?;
+    fn run(&self, graph: &GatGraph, x: &Features) -> Result<(Tensor, Cache)> {
+        let h = x.matmul(&self.weight.value)?;
         let s_src = matmul(&h, &blocks(&self.att_src.value, self.heads)?, false, true)?;
         let s_dst = matmul(&h, &blocks(&self.att_dst.value, self.heads)?, false, true)?;
         let alpha = graph.softmax(&s_src, &s_dst, GAT_SLOPE)?;
         let z = add_row(&graph.aggregate(&alpha, &h)?, &self.bias.value)?;
-        Ok((z, Cache { x: x.try_clone()?, h, s_src, s_dst, alpha }))
+        Ok((z, Cache { x: None, h, s_src, s_dst, alpha }))
     }
 
     /// The layer's output, caching what the backward needs.
     pub fn forward(&mut self, graph: &GatGraph, x: Tensor) -> Result<Tensor> {
+        self.forward_features(graph, Features::from(x))
+    }
+
+    /// [`GatConv::forward`] of a (possibly sparse or block) input.
+    pub fn forward_features(&mut self, graph: &GatGraph, x: Features) -> Result<Tensor> {
         let (z, mut cache) = self.run(graph, &x)?;
-        cache.x = x;
+        cache.x = Some(x);
         self.cache = Some(cache);
         Ok(z)
     }
 
     /// The output without caching.
     pub fn infer(&self, graph: &GatGraph, x: &Tensor) -> Result<Tensor> {
+        Ok(self.run(graph, &Features::from(x.try_clone()?))?.0)
+    }
+
+    /// [`GatConv::infer`] of a (possibly sparse or block) input.
+    pub fn infer_features(&self, graph: &GatGraph, x: &Features) -> Result<Tensor> {
         Ok(self.run(graph, x)?.0)
     }
 
@@ -111,10 +121,10 @@ impl GatConv {
         self.cache.as_ref().map(|c| &c.alpha)
     }
 
-    /// Accumulates the four parameter gradients from `dL/dZ` and returns `dL/dX`.
-    pub fn backward(&mut self, graph: &GatGraph, grad_z: &Tensor) -> Result<Tensor> {
-        let Cache { x, h, s_src, s_dst, alpha } =
-            self.cache.take().ok_or_else(|| Error::invalid("backward", "GatConv::backward before forward"))?;
+    fn params_backward(&mut self, graph: &GatGraph, grad_z: &Tensor) -> Result<Tensor> {
+        let missing = || Error::invalid("backward", "GatConv::backward before forward");
+        let Cache { x, h, s_src, s_dst, alpha } = self.cache.take().ok_or_else(missing)?;
+        let x = x.ok_or_else(missing)?;
         self.bias.accumulate(sum_rows(grad_z)?)?;
         // through the aggregation z = Σ α h_j
         let grad_alpha = graph.aggregate_backward_attention(grad_z, &h, self.heads)?;
@@ -129,8 +139,19 @@ impl GatConv {
         self.att_src.accumulate(diagonal_blocks(&matmul(&grad_s_src, &h, true, false)?, self.heads)?)?;
         self.att_dst.accumulate(diagonal_blocks(&matmul(&grad_s_dst, &h, true, false)?, self.heads)?)?;
         // through h = X W
-        self.weight.accumulate(matmul(&x, &grad_h, true, false)?)?;
+        self.weight.accumulate(x.matmul_t(&grad_h)?)?;
+        Ok(grad_h)
+    }
+
+    /// Accumulates the four parameter gradients from `dL/dZ` and returns `dL/dX`.
+    pub fn backward(&mut self, graph: &GatGraph, grad_z: &Tensor) -> Result<Tensor> {
+        let grad_h = self.params_backward(graph, grad_z)?;
         matmul(&grad_h, &self.weight.value, false, true)
+    }
+
+    /// The parameter gradients only (detached input).
+    pub fn backward_params(&mut self, graph: &GatGraph, grad_z: &Tensor) -> Result<()> {
+        self.params_backward(graph, grad_z).map(|_| ())
     }
 
     /// The four parameters.

@@ -4,7 +4,7 @@
 //! # Shapes
 //! `X: nodes x in` -> `Z: nodes x out`; `Â: nodes x nodes`.
 
-use super::Param;
+use super::{Features, Param};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{add_row, matmul, spmm, spmm_transposed, sum_rows, Csr, Device, Tensor};
@@ -16,7 +16,7 @@ pub struct GcnConv {
     pub weight: Param,
     /// `1 x out`, zero.
     pub bias: Param,
-    input: Option<Tensor>,
+    input: Option<Features>,
 }
 
 /// Glorot-uniform `rows x cols` values (bound `sqrt(6 / (rows + cols))`).
@@ -38,7 +38,12 @@ impl GcnConv {
 
     /// `Â (X W) + b`, caching `X`.
     pub fn forward(&mut self, graph: &Csr, x: Tensor) -> Result<Tensor> {
-        let z = self.infer(graph, &x)?;
+        self.forward_features(graph, Features::from(x))
+    }
+
+    /// [`GcnConv::forward`] of a (possibly sparse or block) input.
+    pub fn forward_features(&mut self, graph: &Csr, x: Features) -> Result<Tensor> {
+        let z = self.infer_features(graph, &x)?;
         self.input = Some(x);
         Ok(z)
     }
@@ -48,13 +53,28 @@ impl GcnConv {
         add_row(&spmm(graph, &matmul(x, &self.weight.value, false, false)?)?, &self.bias.value)
     }
 
-    /// From `dL/dZ`: `dL/db = Σ_rows dZ`, `dL/dW = Xᵀ (Âᵀ dZ)`; returns `dL/dX = (Âᵀ dZ) Wᵀ`.
-    pub fn backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<Tensor> {
+    /// [`GcnConv::infer`] of a (possibly sparse or block) input.
+    pub fn infer_features(&self, graph: &Csr, x: &Features) -> Result<Tensor> {
+        add_row(&spmm(graph, &x.matmul(&self.weight.value)?)?, &self.bias.value)
+    }
+
+    fn params_backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<(Features, Tensor)> {
         let x = self.input.take().ok_or_else(|| Error::invalid("backward", "GcnConv::backward before forward"))?;
         self.bias.accumulate(sum_rows(grad_z)?)?;
         let grad_xw = spmm_transposed(graph, grad_z)?;
-        self.weight.accumulate(matmul(&x, &grad_xw, true, false)?)?;
+        self.weight.accumulate(x.matmul_t(&grad_xw)?)?;
+        Ok((x, grad_xw))
+    }
+
+    /// From `dL/dZ`: `dL/db = Σ_rows dZ`, `dL/dW = Xᵀ (Âᵀ dZ)`; returns `dL/dX = (Âᵀ dZ) Wᵀ`.
+    pub fn backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<Tensor> {
+        let (_, grad_xw) = self.params_backward(graph, grad_z)?;
         matmul(&grad_xw, &self.weight.value, false, true)
+    }
+
+    /// The parameter gradients only: the input is detached (local learning), so `dL/dX` is never formed.
+    pub fn backward_params(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<()> {
+        self.params_backward(graph, grad_z).map(|_| ())
     }
 
     /// The weight and the bias.

@@ -1,10 +1,10 @@
 //! GraphSAGE with mean aggregation (Hamilton et al., 2017), as PyG's `SAGEConv(aggr="mean")`:
-//! `Z = mean_{j -> i}(x_j) W_l + b_l + X W_r` with the mean matrix from [`Csr::mean_aggregation`].
+//! `Z = mean_{j -> i}(x_j) W_l + b_l + X W_r` with the mean matrix `M` from [`Csr::mean_aggregation`].
 //!
 //! # Shapes
 //! `X: nodes x in` -> `Z: nodes x out`.
 
-use super::Param;
+use super::{Features, Param};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{add_row, add_scaled, matmul, spmm, spmm_transposed, sum_rows, Csr, Device, Tensor};
@@ -18,8 +18,7 @@ pub struct SageConv {
     pub weight_root: Param,
     /// `1 x out`.
     pub bias: Param,
-    input: Option<Tensor>,
-    aggregated: Option<Tensor>,
+    input: Option<Features>,
 }
 
 fn uniform(device: &Device, rows: usize, cols: usize, bound: f32, rng: &mut Rng) -> Result<Tensor> {
@@ -36,41 +35,57 @@ impl SageConv {
             bias: Param::new(uniform(device, 1, outputs, bound, rng)?),
             weight_root: Param::new(uniform(device, inputs, outputs, bound, rng)?),
             input: None,
-            aggregated: None,
         })
     }
 
-    fn compute(&self, x: &Tensor, m: &Tensor) -> Result<Tensor> {
-        let mut z = add_row(&matmul(m, &self.weight_neighbors.value, false, false)?, &self.bias.value)?;
-        add_scaled(&mut z, &matmul(x, &self.weight_root.value, false, false)?, 1.0)?;
+    /// `Z = M (X W_l) + b_l + X W_r` (the same as `(M X) W_l`, but `X` may be sparse).
+    fn compute(&self, graph: &Csr, x: &Features) -> Result<Tensor> {
+        let mut z = add_row(&spmm(graph, &x.matmul(&self.weight_neighbors.value)?)?, &self.bias.value)?;
+        add_scaled(&mut z, &x.matmul(&self.weight_root.value)?, 1.0)?;
         Ok(z)
     }
 
-    /// `Z`, caching `X` and `M X`.
+    /// `Z`, caching `X`.
     pub fn forward(&mut self, graph: &Csr, x: Tensor) -> Result<Tensor> {
-        let m = spmm(graph, &x)?;
-        let z = self.compute(&x, &m)?;
+        self.forward_features(graph, Features::from(x))
+    }
+
+    /// [`SageConv::forward`] of a (possibly sparse or block) input.
+    pub fn forward_features(&mut self, graph: &Csr, x: Features) -> Result<Tensor> {
+        let z = self.compute(graph, &x)?;
         self.input = Some(x);
-        self.aggregated = Some(m);
         Ok(z)
     }
 
     /// `Z` without caching.
     pub fn infer(&self, graph: &Csr, x: &Tensor) -> Result<Tensor> {
-        self.compute(x, &spmm(graph, x)?)
+        self.compute(graph, &Features::from(x.try_clone()?))
     }
 
-    /// From `dL/dZ`: `dW_l = (M X)ᵀ dZ`, `db = Σ dZ`, `dW_r = Xᵀ dZ`; returns `dX = Mᵀ (dZ W_lᵀ) + dZ W_rᵀ`.
-    pub fn backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<Tensor> {
-        let missing = || Error::invalid("backward", "SageConv::backward before forward");
-        let x = self.input.take().ok_or_else(missing)?;
-        let m = self.aggregated.take().ok_or_else(missing)?;
-        self.weight_neighbors.accumulate(matmul(&m, grad_z, true, false)?)?;
+    /// [`SageConv::infer`] of a (possibly sparse or block) input.
+    pub fn infer_features(&self, graph: &Csr, x: &Features) -> Result<Tensor> {
+        self.compute(graph, x)
+    }
+
+    fn params_backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<Features> {
+        let x = self.input.take().ok_or_else(|| Error::invalid("backward", "SageConv::backward before forward"))?;
+        self.weight_neighbors.accumulate(x.matmul_t(&spmm_transposed(graph, grad_z)?)?)?;
         self.bias.accumulate(sum_rows(grad_z)?)?;
-        self.weight_root.accumulate(matmul(&x, grad_z, true, false)?)?;
+        self.weight_root.accumulate(x.matmul_t(grad_z)?)?;
+        Ok(x)
+    }
+
+    /// From `dL/dZ`: `dW_l = Xᵀ Mᵀ dZ`, `db = Σ dZ`, `dW_r = Xᵀ dZ`; returns `dX = Mᵀ (dZ W_lᵀ) + dZ W_rᵀ`.
+    pub fn backward(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<Tensor> {
+        self.params_backward(graph, grad_z)?;
         let mut grad_x = spmm_transposed(graph, &matmul(grad_z, &self.weight_neighbors.value, false, true)?)?;
         add_scaled(&mut grad_x, &matmul(grad_z, &self.weight_root.value, false, true)?, 1.0)?;
         Ok(grad_x)
+    }
+
+    /// The parameter gradients only (detached input).
+    pub fn backward_params(&mut self, graph: &Csr, grad_z: &Tensor) -> Result<()> {
+        self.params_backward(graph, grad_z).map(|_| ())
     }
 
     /// The three parameters.

@@ -13,9 +13,11 @@ use serde::Serialize;
 use std::sync::Arc;
 
 mod augment;
+mod graph;
 mod views;
 
 pub use augment::augment;
+pub use graph::{DepthResult, GraphEpoch, GraphTrainer};
 pub use views::CclViews;
 
 /// Metrics of one finished epoch.

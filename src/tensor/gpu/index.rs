@@ -45,8 +45,10 @@ impl GpuIndex {
 }
 
 impl Drop for GpuIndex {
+    /// Untracks the bytes; the buffer itself is released by wgpu once no recorded command uses it (an explicit
+    /// `destroy` here would break dispatches still waiting in the pending encoder, e.g. the temporary CSR of
+    /// `scatter_add_rows`).
     fn drop(&mut self) {
         self.gpu.0.pool.borrow_mut().untrack(self.buffer.size());
-        self.buffer.destroy();
     }
 }

@@ -1,0 +1,151 @@
+//! The backprop baseline of ForwardGNN (spec §3.1): PyG's `GCN` / `GraphSAGE` / `GAT(heads = 4)` with hidden
+//! width 128, `F -> 128 -> ... -> K` (one layer: `F -> K`), ReLU after every layer but the last, no dropout,
+//! no normalisation, on the original graph and the `NormalizeFeatures` input. GAT's last layer averages its 4
+//! heads of K outputs (`concat = False`). Cross-entropy on the training nodes, one Adam over all parameters
+//! (lr 1e-3, weight decay 5e-4), the gradient flowing end to end.
+
+use super::forwardgnn::{id_tensor, paper_adam, EvalScores, NodeLearner, HIDDEN};
+use crate::data::NodeTask;
+use crate::error::{Error, Result};
+use crate::nn::{Features, GatConv, GnnConv, GnnGraph, GnnKind, Matrix, Optimizer, GAT_HEADS};
+use crate::rng::Rng;
+use crate::tensor::{
+    activation, activation_backward, gather_rows, matmul, reduce, scatter_add_rows, softmax_cross_entropy, Activation,
+    Device, Reduction, Tensor,
+};
+
+/// End-to-end backprop through a GNN.
+#[derive(Debug)]
+pub struct GnnBackprop {
+    layers: Vec<GnnConv>,
+    optimizer: Optimizer,
+    graph: GnnGraph,
+    input: Features,
+    /// GAT only: `(4 K) x K` averaging the last layer's heads.
+    head_mean: Option<Tensor>,
+    train: Vec<u32>,
+    train_ids: Tensor,
+    labels: Tensor,
+    nodes: usize,
+}
+
+impl GnnBackprop {
+    /// `layers` layers of `kind`.
+    pub fn new(task: &NodeTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        if layers == 0 {
+            return Err(Error::invalid("layers", "a GNN needs at least one layer"));
+        }
+        let k = task.num_classes;
+        let mut convs = Vec::with_capacity(layers);
+        for l in 0..layers {
+            let inputs = if l == 0 { task.features.cols } else { HIDDEN };
+            let last = l + 1 == layers;
+            convs.push(match (kind, last) {
+                (GnnKind::Gat, true) => GnnConv::Gat(GatConv::new(device, inputs, GAT_HEADS, k, rng)?),
+                (_, true) => GnnConv::new(kind, device, inputs, k, rng)?,
+                (_, false) => GnnConv::new(kind, device, inputs, HIDDEN, rng)?,
+            });
+        }
+        let head_mean = if kind == GnnKind::Gat {
+            let mut m = vec![0.0f32; GAT_HEADS * k * k];
+            for h in 0..GAT_HEADS {
+                for c in 0..k {
+                    m[(h * k + c) * k + c] = 1.0 / GAT_HEADS as f32;
+                }
+            }
+            Some(device.tensor(GAT_HEADS * k, k, &m)?)
+        } else {
+            None
+        };
+        Ok(GnnBackprop {
+            layers: convs,
+            optimizer: Optimizer::new(paper_adam()),
+            graph: GnnGraph::new(kind, device, task.num_nodes, &task.edges)?,
+            input: Features::from(Matrix::upload(&task.features, device)?),
+            head_mean,
+            train: task.train.clone(),
+            train_ids: id_tensor(device, &task.train)?,
+            labels: id_tensor(device, &task.labels_of(&task.train))?,
+            nodes: task.num_nodes,
+        })
+    }
+
+    /// Logits of every node; with `train`, layers cache for the backward. Returns `(pre-activations, logits)`.
+    fn run(&mut self, train: bool) -> Result<(Vec<Tensor>, Tensor)> {
+        let mut pre = Vec::with_capacity(self.layers.len());
+        let mut x = self.input.try_clone()?;
+        let last = self.layers.len() - 1;
+        for l in 0..=last {
+            let z =
+                if train { self.layers[l].forward(&self.graph, x)? } else { self.layers[l].infer(&self.graph, &x)? };
+            if l == last {
+                let logits = match &self.head_mean {
+                    Some(m) => matmul(&z, m, false, false)?,
+                    None => z,
+                };
+                return Ok((pre, logits));
+            }
+            x = Features::from(activation(&z, Activation::Relu)?);
+            pre.push(z);
+        }
+        Err(Error::invalid("backprop", "no layers"))
+    }
+}
+
+impl NodeLearner for GnnBackprop {
+    fn stages(&self) -> usize {
+        1
+    }
+
+    fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
+        let (pre, logits) = self.run(true)?;
+        let picked = gather_rows(&logits, &self.train_ids)?;
+        let (loss, grad) = softmax_cross_entropy(&picked, &self.labels, 1.0 / self.train.len() as f32)?;
+        let mut grad = scatter_add_rows(&grad, &self.train, self.nodes)?;
+        if let Some(m) = &self.head_mean {
+            grad = matmul(&grad, m, false, true)?;
+        }
+        for l in (0..self.layers.len()).rev() {
+            if l == 0 {
+                self.layers[0].backward_params(&self.graph, &grad)?;
+            } else {
+                let grad_x = self.layers[l].backward(&self.graph, &grad)?;
+                grad = activation_backward(&pre[l - 1], &grad_x, Activation::Relu)?;
+            }
+        }
+        let params = self.layers.iter_mut().flat_map(GnnConv::params_mut).collect();
+        self.optimizer.step(params)?;
+        Ok(vec![reduce(&loss, 0, Reduction::Mean)?])
+    }
+
+    fn loss_names(&self, _stage: usize) -> Vec<String> {
+        vec!["cross-entropy".into()]
+    }
+
+    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
+        Ok(EvalScores { val: self.run(false)?.1, test: None })
+    }
+
+    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        self.layers.iter_mut().map(GnnConv::snapshot).collect()
+    }
+
+    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
+            layer.restore(values)?;
+        }
+        Ok(())
+    }
+
+    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn parameter_count(&mut self) -> usize {
+        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}

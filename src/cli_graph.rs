@@ -1,0 +1,56 @@
+//! `bpfree train` on a graph: a [`GraphTrainer`] run printing one JSON line per validation epoch and a
+//! summary object last (per-depth results, `test_accuracy` of the deepest model, `peak_device_bytes`).
+
+use crate::config::RunConfig;
+use crate::data::{load_graph, read_files, NodeTask};
+use crate::error::Result;
+use crate::tensor::Device;
+use crate::train::GraphTrainer;
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Trains the graph run `cfg` to the end and returns its summary.
+pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<serde_json::Value> {
+    let start = Instant::now();
+    let files = read_files(&cfg.dataset, data_dir)?;
+    let graph = load_graph(&cfg.dataset, &files)?;
+    let task = Arc::new(NodeTask::new(&graph, cfg.graph.fold)?);
+    let device = pollster::block_on(Device::open(cfg.backend))?;
+    let mut trainer = GraphTrainer::new(cfg, Arc::clone(&task), device)?;
+    while !trainer.done() {
+        let m = pollster::block_on(trainer.run_epoch())?;
+        if verbose && (m.val_accuracy.is_some() || m.finished.is_some()) {
+            let losses: serde_json::Map<String, serde_json::Value> =
+                m.losses.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+            println!(
+                "{}",
+                json!({"epoch": m.epoch, "stage": m.stage, "losses": losses, "val_accuracy": m.val_accuracy,
+                       "test_accuracy": m.test_accuracy, "seconds": start.elapsed().as_secs_f64(),
+                       "finished": m.finished.map(|r| json!({"layers": r.layers, "test_accuracy": r.test_accuracy}))})
+            );
+        }
+    }
+    let depths: Vec<serde_json::Value> = trainer
+        .results()
+        .iter()
+        .map(|r| {
+            json!({"layers": r.layers, "val_accuracy": r.val_accuracy, "test_accuracy": r.test_accuracy,
+                   "epochs": r.epochs, "best_epoch": r.best_epoch})
+        })
+        .collect();
+    let last = trainer.results().last().cloned();
+    Ok(json!({
+        "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.graph.model.name(), "layers": cfg.graph.layers,
+        "fold": cfg.graph.fold, "split": task.split_source, "seed": cfg.seed,
+        "train_nodes": task.train.len(), "val_nodes": task.val.len(), "test_nodes": task.test.len(),
+        "backend": trainer.device().kind(), "device": trainer.device().describe(),
+        "epochs": trainer.epochs(), "parameters": trainer.parameter_count(),
+        "test_accuracy": last.as_ref().map(|r| r.test_accuracy),
+        "val_accuracy": last.as_ref().map(|r| r.val_accuracy),
+        "depths": depths,
+        "peak_device_bytes": trainer.device().memory().peak_live_bytes,
+        "seconds": start.elapsed().as_secs_f64(),
+    }))
+}

@@ -1,0 +1,207 @@
+//! [`GraphTrainer`]: drives a [`NodeLearner`] through ForwardGNN's protocol (spec forwardgnn.md §2.8):
+//! full-graph epochs; validation every `val_every` epochs (at epochs 1, 3, 5, … 0-based); a checkpoint
+//! whenever validation accuracy is strictly better; a stage ends after `patience` checks without improvement
+//! or `epochs` epochs, then the best checkpoint is restored and its test accuracy reported. Greedy variants run
+//! one stage per layer and report every depth as a prefix (§3); the others run one stage.
+
+use crate::algorithms::build_node_learner;
+use crate::algorithms::forwardgnn::{NodeLearner, Variant};
+use crate::config::RunConfig;
+use crate::data::NodeTask;
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+use crate::tensor::{Device, Tensor};
+use std::sync::Arc;
+
+/// The result of one finished stage: the model of `layers` layers with the restored best weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepthResult {
+    /// Layers of the evaluated model.
+    pub layers: usize,
+    /// Best validation accuracy (fraction).
+    pub val_accuracy: f64,
+    /// Test accuracy of the restored best checkpoint (fraction).
+    pub test_accuracy: f64,
+    /// Epochs the stage ran.
+    pub epochs: usize,
+    /// The stage epoch of the best checkpoint (0-based).
+    pub best_epoch: usize,
+}
+
+/// What one epoch did.
+#[derive(Clone, Debug, Default)]
+pub struct GraphEpoch {
+    /// Stage trained (greedy: the layer, 0-based).
+    pub stage: usize,
+    /// Epochs run so far in all stages.
+    pub epoch: usize,
+    /// Named losses of the trained layers, read on validation epochs.
+    pub losses: Vec<(String, f32)>,
+    /// Validation accuracy, on validation epochs.
+    pub val_accuracy: Option<f64>,
+    /// Test accuracy of the same model, on validation epochs.
+    pub test_accuracy: Option<f64>,
+    /// The stage that ended with this epoch.
+    pub finished: Option<DepthResult>,
+}
+
+struct Best {
+    val: f64,
+    test: f64,
+    epoch: usize,
+    checkpoint: Vec<Vec<Tensor>>,
+}
+
+/// A graph run in progress.
+pub struct GraphTrainer {
+    task: Arc<NodeTask>,
+    learner: Box<dyn NodeLearner>,
+    variant: Variant,
+    device: Device,
+    max_epochs: usize,
+    patience: usize,
+    val_every: usize,
+    stage: usize,
+    stage_epoch: usize,
+    epochs: usize,
+    best: Option<Best>,
+    bad_checks: usize,
+    results: Vec<DepthResult>,
+}
+
+impl GraphTrainer {
+    /// Builds the learner of `cfg.algorithm` on `task` with weights drawn from `cfg.seed`.
+    pub fn new(cfg: &RunConfig, task: Arc<NodeTask>, device: Device) -> Result<Self> {
+        let variant = Variant::parse(&cfg.algorithm)?;
+        if !(1..=8).contains(&cfg.graph.layers) {
+            return Err(Error::invalid("layers", format!("{} (use 1 to 8)", cfg.graph.layers)));
+        }
+        let mut rng = Rng::new(cfg.seed);
+        let learner = build_node_learner(variant, &task, cfg, &device, &mut rng)?;
+        Ok(GraphTrainer {
+            task,
+            learner,
+            variant,
+            device,
+            max_epochs: cfg.epochs.max(1),
+            patience: cfg.graph.patience.max(1),
+            val_every: cfg.graph.val_every.max(1),
+            stage: 0,
+            stage_epoch: 0,
+            epochs: 0,
+            best: None,
+            bad_checks: 0,
+            results: Vec::new(),
+        })
+    }
+
+    /// True once every stage has finished.
+    pub fn done(&self) -> bool {
+        self.stage >= self.learner.stages()
+    }
+
+    /// The per-depth results so far.
+    pub fn results(&self) -> &[DepthResult] {
+        &self.results
+    }
+
+    /// Epochs run in all stages.
+    pub fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    /// The task.
+    pub fn task(&self) -> &NodeTask {
+        &self.task
+    }
+
+    /// The variant trained.
+    pub fn variant(&self) -> Variant {
+        self.variant
+    }
+
+    /// The device.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The stage being trained.
+    pub fn stage(&self) -> usize {
+        self.stage
+    }
+
+    /// Trainable scalars.
+    pub fn parameter_count(&mut self) -> usize {
+        self.learner.parameter_count()
+    }
+
+    /// Names of the losses of the current stage.
+    pub fn loss_names(&self) -> Vec<String> {
+        self.learner.loss_names(self.stage.min(self.learner.stages().saturating_sub(1)))
+    }
+
+    async fn validate(&mut self) -> Result<(f64, f64)> {
+        let scores = self.learner.scores(self.stage)?;
+        let val = scores.val.to_vec().await?;
+        let test = match &scores.test {
+            Some(t) => t.to_vec().await?,
+            None => val.clone(),
+        };
+        Ok((self.task.accuracy(&val, &self.task.val), self.task.accuracy(&test, &self.task.test)))
+    }
+
+    /// Runs one epoch of the current stage (and ends the stage when the protocol says so).
+    pub async fn run_epoch(&mut self) -> Result<GraphEpoch> {
+        if self.done() {
+            return Err(Error::invalid("train", "the graph run has finished"));
+        }
+        let losses = self.learner.train_epoch(self.stage)?;
+        let e = self.stage_epoch;
+        self.stage_epoch += 1;
+        self.epochs += 1;
+        let mut out = GraphEpoch { stage: self.stage, epoch: self.epochs, ..Default::default() };
+        let check = (e + 1).is_multiple_of(self.val_every) && e > 0;
+        let last = self.stage_epoch >= self.max_epochs;
+        if check || last {
+            let names = self.learner.loss_names(self.stage);
+            for (name, l) in names.into_iter().zip(&losses) {
+                out.losses.push((name, l.to_vec().await?.first().copied().unwrap_or(f32::NAN)));
+            }
+        }
+        if check || (last && self.best.is_none()) {
+            let (val, test) = self.validate().await?;
+            out.val_accuracy = Some(val);
+            out.test_accuracy = Some(test);
+            if self.best.as_ref().is_none_or(|b| val > b.val) {
+                let checkpoint = self.learner.checkpoint(self.stage)?;
+                self.best = Some(Best { val, test, epoch: e, checkpoint });
+                self.bad_checks = 0;
+            } else {
+                self.bad_checks += 1;
+            }
+        }
+        if self.bad_checks >= self.patience || last {
+            out.finished = Some(self.finish_stage()?);
+        }
+        Ok(out)
+    }
+
+    fn finish_stage(&mut self) -> Result<DepthResult> {
+        let best = self.best.take().ok_or_else(|| Error::invalid("train", "a stage ended before any validation"))?;
+        self.learner.restore(self.stage, &best.checkpoint)?;
+        self.learner.finish_stage(self.stage)?;
+        let layers = if self.variant.greedy() { self.stage + 1 } else { self.learner.layers() };
+        let result = DepthResult {
+            layers,
+            val_accuracy: best.val,
+            test_accuracy: best.test,
+            epochs: self.stage_epoch,
+            best_epoch: best.epoch,
+        };
+        self.results.push(result.clone());
+        self.stage += 1;
+        self.stage_epoch = 0;
+        self.bad_checks = 0;
+        Ok(result)
+    }
+}
