@@ -4,7 +4,7 @@
 
 use crate::config::{Architecture, RunConfig, CONFIG_VERSION};
 use crate::error::{Error, Result};
-use crate::nn::OptimizerConfig;
+use crate::nn::{GnnKind, OptimizerConfig};
 use crate::tensor::{Activation, BackendChoice};
 
 fn activation_name(a: Activation) -> &'static str {
@@ -39,7 +39,14 @@ pub fn encode(cfg: &RunConfig) -> String {
     };
     put("dataset", cfg.dataset.clone(), base.dataset.clone());
     put("algo", cfg.algorithm.clone(), base.algorithm.clone());
-    put("model", cfg.arch.name().into(), base.arch.name().into());
+    let graph = crate::data::dataset_info(&cfg.dataset).map(|d| d.kind == crate::data::DatasetKind::Graph);
+    if graph.unwrap_or(false) {
+        put("model", cfg.graph.model.name().into(), d.graph.model.name().into());
+        put("layers", cfg.graph.layers.to_string(), d.graph.layers.to_string());
+        put("fold", cfg.graph.fold.to_string(), d.graph.fold.to_string());
+    } else {
+        put("model", cfg.arch.name().into(), base.arch.name().into());
+    }
     put("seed", cfg.seed.to_string(), d.seed.to_string());
     put("backend", backend_name(cfg.backend).into(), backend_name(d.backend).into());
     put("epochs", cfg.epochs.to_string(), d.epochs.to_string());
@@ -64,7 +71,8 @@ pub fn decode(query: &str) -> Result<RunConfig> {
         query.split('&').find_map(|p| p.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| v.to_string()))
     };
     let base = RunConfig::default();
-    let arch = find("model").map(|m| Architecture::parse(&m)).transpose()?.unwrap_or_default();
+    // `model` is an architecture (mlp, cnn, autoencoder) or, on graphs, a layer kind (gcn, sage, gat).
+    let arch = find("model").and_then(|m| Architecture::parse(&m).ok()).unwrap_or_default();
     let mut cfg = RunConfig::preset_for(
         &find("algo").unwrap_or(base.algorithm.clone()),
         &find("dataset").unwrap_or(base.dataset.clone()),
@@ -126,7 +134,17 @@ pub fn decode(query: &str) -> Result<RunConfig> {
             }
             "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,
             "noise" => cfg.data.noise = value.parse().map_err(|_| bad("a number"))?,
-            "model" => cfg.arch = Architecture::parse(value)?,
+            "model" => match GnnKind::parse(value) {
+                Ok(kind) => cfg.graph.model = kind,
+                Err(_) => cfg.arch = Architecture::parse(value)?,
+            },
+            "layers" => {
+                cfg.graph.layers =
+                    value.parse().ok().filter(|l| (1..=8).contains(l)).ok_or_else(|| bad("a depth from 1 to 8"))?
+            }
+            "fold" => {
+                cfg.graph.fold = value.parse().ok().filter(|f| *f < 10).ok_or_else(|| bad("a fold from 0 to 9"))?
+            }
             "clip" => {
                 cfg.grad_clip = value
                     .parse()
@@ -146,14 +164,33 @@ pub fn decode(query: &str) -> Result<RunConfig> {
             _ => return Err(Error::invalid("link", format!("unknown key `{key}`"))),
         }
     }
-    crate::data::dataset_info(&cfg.dataset)?;
-    crate::algorithms::algorithm_info(&cfg.algorithm)?;
+    let kind = crate::data::dataset_info(&cfg.dataset)?.kind;
+    if !crate::algorithms::algorithm_info(&cfg.algorithm)?.supports(kind) {
+        return Err(Error::invalid("link", format!("{} does not train on {}", cfg.algorithm, cfg.dataset)));
+    }
     Ok(cfg)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_links_round_trip() {
+        let mut cfg = RunConfig::preset("forwardgnn-sf-top-input", "cora-ml");
+        cfg.graph.model = GnnKind::Gat;
+        cfg.graph.layers = 3;
+        cfg.graph.fold = 2;
+        let link = encode(&cfg);
+        assert_eq!(
+            link,
+            format!("v={CONFIG_VERSION}&dataset=cora-ml&algo=forwardgnn-sf-top-input&model=gat&layers=3&fold=2")
+        );
+        assert_eq!(decode(&link).unwrap(), cfg);
+        assert!(decode("dataset=cora-ml&algo=ccl").is_err(), "CCL does not train on graphs");
+        assert!(decode("dataset=mnist&algo=forwardgnn-sf").is_err());
+        assert!(decode("dataset=karate&algo=forwardgnn-sf&layers=0").is_err());
+    }
 
     #[test]
     fn default_is_short() {

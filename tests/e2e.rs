@@ -244,6 +244,36 @@ fn page_trains_on_webgpu_and_loss_falls() {
     assert!(mse.is_finite() && mse < 0.2, "test MSE {mse}");
     assert_eq!(s.text("#test-accuracy"), "–");
 
+    // ForwardGNN (issue #4): SF-GCN on the karate club, 2 layers, 50 epochs per layer, on WebGPU. The page
+    // draws the graph, trains layer 1 then layer 2, colours every node by its prediction and lists each depth.
+    let karate = format!("{url}?dataset=karate&algo=forwardgnn-sf&layers=2&epochs=50");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": karate}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for("the graph drawing", 60, |s| {
+        s.script("return document.querySelectorAll('#graph-svg circle').length;") == json!(34)
+    });
+    s.click("#train-button");
+    s.wait_for("both layers trained", 300, |s| {
+        s.script("return document.querySelectorAll('#depth-results tbody tr').length;") == json!(2)
+    });
+    let depths = s.text("#depth-results");
+    let summary = s.text("#graph-summary");
+    let device = s.text("#run-device");
+    println!("SF-GCN on karate: {depths} | {summary} | {device}");
+    assert!(device.contains("BrowserWebGpu"), "the graph run should use WebGPU: {device}");
+    let first_val: f32 = s
+        .script("return document.querySelector('#depth-results tbody tr td:nth-child(2)').textContent;")
+        .as_str()
+        .unwrap()
+        .trim_end_matches(" %")
+        .parse()
+        .unwrap();
+    assert!(first_val >= 80.0, "layer-1 validation accuracy {first_val} %");
+    assert!(summary.contains("test nodes right"), "predictions drawn: {summary}");
+    let shot = driver.get(&format!("/session/{}/screenshot", s.id));
+    let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
+    std::fs::write(root.join("target").join("e2e-graph-screenshot.png"), png).unwrap();
+
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
     let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();

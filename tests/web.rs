@@ -294,3 +294,32 @@ async fn ccl_steps_on_mnist_lower_every_local_loss() {
         assert!(b < a, "local loss {} did not fall: {a} -> {b}", ccl.local_loss_names()[i]);
     }
 }
+
+/// ForwardGNN (issue #4): SF-GCN on the karate club trains a few epochs on the WebGPU adapter (CPU in
+/// Firefox) and its validation accuracy rises while the layer's loss falls.
+#[wasm_bindgen_test]
+async fn forwardgnn_sf_on_karate_learns() {
+    use bpfree::data::{parse_graph, NodeTask};
+    use bpfree::train::GraphTrainer;
+    let json = include_bytes!("../www/data/graphs/karate/karate.json");
+    let bin = include_bytes!("../www/data/graphs/karate/karate.bin");
+    let graph = parse_graph("karate", json, bin).unwrap();
+    let task = std::sync::Arc::new(NodeTask::new(&graph, 0).unwrap());
+    let device = webgpu().await.unwrap_or(Device::Cpu);
+    let mut cfg = RunConfig::preset("forwardgnn-sf", "karate");
+    cfg.graph.layers = 2;
+    cfg.epochs = 30;
+    let mut trainer = GraphTrainer::new(&cfg, task, device.clone()).unwrap();
+    let (mut accuracies, mut losses) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        let m = trainer.run_epoch().await.unwrap();
+        if let Some(a) = m.val_accuracy {
+            accuracies.push(a);
+            losses.push(m.losses[0].1);
+        }
+    }
+    console_log!("SF-GCN on karate ({}): val accuracy {:?}, loss {:?}", device.describe(), accuracies, losses);
+    assert!(losses.last() < losses.first(), "layer-1 loss did not fall: {losses:?}");
+    let best = accuracies.iter().copied().fold(0.0, f64::max);
+    assert!(best > accuracies[0], "validation accuracy did not rise: {accuracies:?}");
+}

@@ -23,6 +23,7 @@ pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
 pub use gnn_backprop::GnnBackprop;
 
 use crate::config::RunConfig;
+use crate::data::DatasetKind;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{Device, Tensor};
@@ -85,8 +86,29 @@ pub struct AlgorithmInfo {
     pub label: &'static str,
     /// One sentence for the page.
     pub description: &'static str,
-    /// Builds the algorithm with its initial weights drawn from `rng`.
+    /// Builds the algorithm with its initial weights drawn from `rng` (vector and image datasets).
     pub build: BuildFn,
+    /// The kinds of dataset it trains on.
+    pub kinds: &'static [DatasetKind],
+}
+
+const VECTORS: &[DatasetKind] = &[DatasetKind::Plane, DatasetKind::Image];
+const GRAPHS: &[DatasetKind] = &[DatasetKind::Graph];
+
+impl AlgorithmInfo {
+    /// True if it trains on datasets of `kind`.
+    pub fn supports(&self, kind: DatasetKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+/// The build function of the graph-only algorithms (they are built by [`build_node_learner`]).
+fn graph_only(cfg: &RunConfig, _: Problem, _: &Device, _: &mut Rng) -> Result<Box<dyn Algorithm>> {
+    Err(Error::invalid("algorithm", format!("{} trains on graphs: choose a graph dataset", cfg.algorithm)))
+}
+
+const fn forwardgnn(id: &'static str, label: &'static str, description: &'static str) -> AlgorithmInfo {
+    AlgorithmInfo { id, label, description, build: graph_only, kinds: GRAPHS }
 }
 
 /// Every algorithm bpfree knows, in display order.
@@ -96,6 +118,7 @@ pub const ALGORITHMS: &[AlgorithmInfo] = &[
         label: "Backprop (baseline)",
         description: "End-to-end backpropagation through the whole network: the control group.",
         build: backprop::build,
+        kinds: &[DatasetKind::Plane, DatasetKind::Image, DatasetKind::Graph],
     },
     AlgorithmInfo {
         id: "ccl",
@@ -103,7 +126,33 @@ pub const ALGORITHMS: &[AlgorithmInfo] = &[
         description: "A forward and a feedback network teach each other layer by layer; no gradient crosses a layer \
                       (Kao & Hariharan, NeurIPS 2024).",
         build: ccl::build,
+        kinds: VECTORS,
     },
+    forwardgnn(
+        "forwardgnn-sf",
+        "ForwardGNN-SF (single forward)",
+        "Each GNN layer learns alone, greedily: nodes move towards their class's virtual node (Park et al., ICLR 2024).",
+    ),
+    forwardgnn(
+        "forwardgnn-sf-top-input",
+        "ForwardGNN-SF, top-down to input",
+        "All layers learn together over time steps; each reads the layer above from the previous step as extra input.",
+    ),
+    forwardgnn(
+        "forwardgnn-sf-top-loss",
+        "ForwardGNN-SF, top-down to loss",
+        "All layers learn together; the layers above enter each layer's loss, never its gradient path.",
+    ),
+    forwardgnn(
+        "forwardgnn-ff-la",
+        "ForwardGNN forward-forward (label appending)",
+        "Forward-forward on graphs: high goodness with the true label appended to the features, low with wrong ones.",
+    ),
+    forwardgnn(
+        "forwardgnn-ff-vn",
+        "ForwardGNN forward-forward (virtual nodes)",
+        "Forward-forward on graphs: positive and negative graphs link nodes to true or wrong class virtual nodes.",
+    ),
 ];
 
 /// Looks an algorithm up by id.

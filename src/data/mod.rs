@@ -1,16 +1,18 @@
-//! Datasets as plain arrays (no device): the synthetic 2-D sets of the playground and the image datasets
-//! (MNIST, Fashion-MNIST, the CIFAR-10 subset) read from their original files. Every dataset is registered in
+//! Datasets as plain arrays (no device): the synthetic 2-D sets of the playground, the image datasets
+//! (MNIST, Fashion-MNIST, the CIFAR-10 subset) read from their original files, and the shipped graphs. Every dataset is registered in
 //! [`DATASETS`], the one list the CLI and the page read. Loading never touches the file system or the network:
 //! the caller hands over the bytes of [`DatasetInfo::files`] (the CLI reads them from disk, the page fetches
 //! them), so the same code runs natively and in the browser.
 
 mod graph;
+mod graph_layout;
 mod images;
 mod node_task;
 mod sbm;
 mod synthetic;
 
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
+pub use graph_layout::force_layout;
 pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
 pub use node_task::{argmax, NodeTask, SparseRows, KFOLD_SEED};
 pub use sbm::{stochastic_block_model, SbmOptions};

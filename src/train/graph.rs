@@ -67,6 +67,7 @@ pub struct GraphTrainer {
     best: Option<Best>,
     bad_checks: usize,
     results: Vec<DepthResult>,
+    last_scores: Vec<f32>,
 }
 
 impl GraphTrainer {
@@ -92,6 +93,7 @@ impl GraphTrainer {
             best: None,
             bad_checks: 0,
             results: Vec::new(),
+            last_scores: Vec::new(),
         })
     }
 
@@ -103,6 +105,11 @@ impl GraphTrainer {
     /// The per-depth results so far.
     pub fn results(&self) -> &[DepthResult] {
         &self.results
+    }
+
+    /// Class scores (`N x K`, row-major) of the last validation, as used for the test nodes.
+    pub fn last_scores(&self) -> &[f32] {
+        &self.last_scores
     }
 
     /// Epochs run in all stages.
@@ -147,7 +154,9 @@ impl GraphTrainer {
             Some(t) => t.to_vec().await?,
             None => val.clone(),
         };
-        Ok((self.task.accuracy(&val, &self.task.val), self.task.accuracy(&test, &self.task.test)))
+        let accuracies = (self.task.accuracy(&val, &self.task.val), self.task.accuracy(&test, &self.task.test));
+        self.last_scores = test;
+        Ok(accuracies)
     }
 
     /// Runs one epoch of the current stage (and ends the stage when the protocol says so).

@@ -2,9 +2,10 @@
 //! always holds the settings (see `share.rs`).
 
 use super::{runner, AdapterProbe, Session, TrainState};
-use crate::algorithms::ALGORITHMS;
+use crate::algorithms::{algorithm_info, ALGORITHMS};
 use crate::config::{Architecture, RunConfig};
-use crate::data::DATASETS;
+use crate::data::{dataset_info, DatasetKind, DATASETS};
+use crate::nn::GnnKind;
 use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
 use leptos::prelude::*;
@@ -38,9 +39,20 @@ fn with_lr(cfg: &mut RunConfig, lr: f32) {
     cfg.ccl.feedback_lr = lr;
 }
 
-/// The preset of `algorithm` on `dataset` with `arch`, keeping the seed and backend the user chose.
+/// The preset of `algorithm` on `dataset` with `arch`, keeping the seed, the backend and the graph layer kind
+/// the user chose. An algorithm that does not train on the dataset's kind is swapped for one that does
+/// (ForwardGNN-SF on graphs, backprop elsewhere).
 fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architecture) {
+    let kind = dataset_info(dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane);
+    let fits = algorithm_info(algorithm).map(|a| a.supports(kind)).unwrap_or(false);
+    let algorithm = match (fits, kind) {
+        (true, _) => algorithm,
+        (false, DatasetKind::Graph) => "forwardgnn-sf",
+        (false, _) => "backprop",
+    };
+    let model = cfg.graph.model;
     *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
+    cfg.graph.model = model;
 }
 
 /// The control panel.
@@ -57,6 +69,9 @@ pub fn Controls() -> impl IntoView {
         runner::reset(session, state, &config.get_untracked());
     };
     let running = move || state.with(|s| s.running);
+    let graph =
+        move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false));
+    let kind = move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane));
     let ready = move || adapter.with(Option::is_some);
     let on_train = move |_| {
         if running() {
@@ -84,7 +99,7 @@ pub fn Controls() -> impl IntoView {
             </label>
             <label>"Algorithm"
                 <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
-                    {ALGORITHMS.iter().map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
+                    {move || ALGORITHMS.iter().filter(|a| a.supports(kind())).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Backend"
@@ -106,7 +121,7 @@ pub fn Controls() -> impl IntoView {
                     {LEARNING_RATES.iter().map(|&lr| view! { <option value=lr.to_string() selected=move || config.with(|c| c.optimizer.lr() == lr)>{lr.to_string()}</option> }).collect_view()}
                 </select>
             </label>
-            <label>"Hidden layers"
+            <label class:hidden=graph>"Hidden layers"
                 <select id="hidden-select" on:change=move |ev| {
                     let hidden: Vec<usize> = event_target_value(&ev).split(',').filter_map(|s| s.parse().ok()).collect();
                     change(Box::new(move |c| c.model.hidden = hidden))
@@ -118,7 +133,7 @@ pub fn Controls() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label>"Activation"
+            <label class:hidden=graph>"Activation"
                 <select id="activation-select" on:change=move |ev| {
                     let f = match event_target_value(&ev).as_str() {
                         "tanh" => Activation::Tanh,
@@ -136,7 +151,7 @@ pub fn Controls() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <label>"Batch size"
+            <label class:hidden=graph>"Batch size"
                 <select id="batch-select" on:change=move |ev| {
                     let b = event_target_value(&ev).parse().unwrap_or(32);
                     change(Box::new(move |c| c.batch_size = b))
@@ -167,7 +182,44 @@ pub fn Controls() -> impl IntoView {
                     </select>
                 </label>
             </Show>
-            <label class:hidden=move || state.with(|s| s.image)>"Noise"
+            <Show when=graph>
+                <label>"Graph layer"
+                    <select id="gnn-select" on:change=move |ev| {
+                        let m = GnnKind::parse(&event_target_value(&ev)).unwrap_or_default();
+                        change(Box::new(move |c| c.graph.model = m))
+                    }>
+                        {[(GnnKind::Gcn, "GCN"), (GnnKind::Sage, "GraphSAGE (mean)"), (GnnKind::Gat, "GAT (4 heads)")]
+                            .into_iter()
+                            .map(|(m, label)| view! { <option value=m.name() selected=move || config.with(|c| c.graph.model == m)>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>"GNN layers"
+                    <select id="layers-select" on:change=move |ev| {
+                        let l = event_target_value(&ev).parse().unwrap_or(2);
+                        change(Box::new(move |c| c.graph.layers = l))
+                    }>
+                        {(1..=4usize).map(|l| view! { <option value=l.to_string() selected=move || config.with(|c| c.graph.layers == l)>{l.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Split"
+                    <select id="fold-select" on:change=move |ev| {
+                        let f = event_target_value(&ev).parse().unwrap_or(0);
+                        change(Box::new(move |c| c.graph.fold = f))
+                    }>
+                        {(0..5usize).map(|f| view! { <option value=f.to_string() selected=move || config.with(|c| c.graph.fold == f)>{format!("fold {f}")}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Max epochs per stage"
+                    <select id="epochs-select" on:change=move |ev| {
+                        let e = event_target_value(&ev).parse().unwrap_or(1000);
+                        change(Box::new(move |c| c.epochs = e))
+                    }>
+                        {[50usize, 200, 1000].into_iter().map(|e| view! { <option value=e.to_string() selected=move || config.with(|c| c.epochs == e)>{e.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <label class:hidden=move || state.with(|s| s.image) || graph()>"Noise"
                 <input id="noise-input" type="range" min="0" max="0.5" step="0.05"
                     prop:value=move || config.with(|c| c.data.noise.to_string())
                     on:change=move |ev| {

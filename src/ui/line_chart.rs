@@ -30,6 +30,7 @@ fn polyline(values: &[f32], epochs: usize, y_max: f32) -> String {
     values
         .iter()
         .enumerate()
+        .filter(|(_, v)| v.is_finite()) // missing points (a layer not trained yet) are skipped
         .map(|(i, v)| {
             let y = HEIGHT - PAD - (v.clamp(0.0, y_max) / y_max) * (HEIGHT - 2.0 * PAD);
             format!("{:.1},{:.1}", PAD + i as f32 * dx, y)

@@ -9,12 +9,12 @@ pub fn MetricsPanel() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let last = move || state.with(|s| s.history.last().cloned());
     let fmt = move |f: fn(&crate::train::EpochMetrics) -> f32, digits: usize| {
-        move || last().map_or("–".to_string(), |m| format!("{:.*}", digits, f(&m)))
+        move || last().map(|m| f(&m)).filter(|v| v.is_finite()).map_or("–".to_string(), |v| format!("{v:.digits$}"))
     };
     // An autoencoder has losses (MSE) but no accuracy.
     let accuracy = move |f: fn(&crate::train::EpochMetrics) -> f32| {
         move || match (state.with(|s| s.reconstructs), last()) {
-            (false, Some(m)) => format!("{:.3}", f(&m)),
+            (false, Some(m)) if f(&m).is_finite() => format!("{:.3}", f(&m)),
             _ => "–".to_string(),
         }
     };

@@ -7,17 +7,20 @@ mod backend_badge;
 mod controls;
 mod decision_map;
 mod error_banner;
+mod graph_runner;
+mod graph_view;
 mod image_grid;
 mod line_chart;
 mod metrics_panel;
 mod runner;
 
-use crate::train::{CclViews, DecisionMap, EpochMetrics};
+use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics};
 use alignment_view::AlignmentView;
 use backend_badge::BackendBadge;
 use controls::Controls;
 use decision_map::DecisionMapView;
 use error_banner::ErrorBanner;
+use graph_view::GraphView;
 use image_grid::ImageGrid;
 use leptos::prelude::*;
 use line_chart::{LineChart, Series};
@@ -61,6 +64,44 @@ pub struct TrainState {
     pub reconstructs: bool,
     /// The autoencoder's reconstructions of the gallery's test images.
     pub reconstructions: Option<Gallery>,
+    /// The graph, when the dataset is one.
+    pub graph: Option<GraphPicture>,
+    /// Per-depth results of a graph run so far.
+    pub depths: Vec<DepthResult>,
+}
+
+/// A graph to draw and describe, with the model's latest predictions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GraphPicture {
+    /// Nodes.
+    pub nodes: usize,
+    /// Undirected edges.
+    pub undirected_edges: usize,
+    /// Classes.
+    pub classes: usize,
+    /// Feature columns.
+    pub features: usize,
+    /// Layout in `[0, 1]²` (empty when the graph is too large to draw).
+    pub positions: Vec<[f32; 2]>,
+    /// Undirected edges to draw (empty when not drawn).
+    pub edges: Vec<(u32, u32)>,
+    /// True class per node.
+    pub labels: Vec<u32>,
+    /// 1 train, 2 validation, 3 test, 0 none.
+    pub split: Vec<u8>,
+    /// Which split: `forwardgnn`, `geomgcn`, `planetoid` or `kfold`.
+    pub split_source: String,
+    /// Predicted class per node after the last validation (empty before).
+    pub predictions: Vec<u32>,
+    /// Class names.
+    pub class_names: Vec<String>,
+}
+
+impl GraphPicture {
+    /// The name of class `c` (or its number).
+    pub fn class_name(&self, c: u32) -> String {
+        self.class_names.get(c as usize).cloned().unwrap_or_else(|| c.to_string())
+    }
 }
 
 /// Images to draw, each scaled to `[0, 1]`, with labels and optional predictions.
@@ -129,6 +170,16 @@ pub fn App() -> impl IntoView {
     });
     let accuracy_series = Signal::derive(move || {
         state.with(|s| {
+            if s.graph.is_some() {
+                return vec![
+                    Series::new(
+                        "validation accuracy",
+                        "#e8710a",
+                        s.history.iter().map(|m| m.val_accuracy.unwrap_or(0.0)).collect(),
+                    ),
+                    Series::new("test accuracy", "#1a73e8", s.history.iter().map(|m| m.test_accuracy).collect()),
+                ];
+            }
             vec![
                 Series::new("train accuracy", "#e8710a", s.history.iter().map(|m| m.train_accuracy).collect()),
                 Series::new("test accuracy", "#1a73e8", s.history.iter().map(|m| m.test_accuracy).collect()),
@@ -150,6 +201,7 @@ pub fn App() -> impl IntoView {
         })
     });
     let has_local = move || state.with(|s| !s.loss_names.is_empty());
+    let is_graph = move || state.with(|s| s.graph.is_some());
     let is_image = move || state.with(|s| s.image);
     let samples = Signal::derive(move || state.with(|s| s.gallery.clone()));
     let prototypes = Signal::derive(move || {
@@ -179,10 +231,14 @@ pub fn App() -> impl IntoView {
                 <Show when=move || loading().is_some()>
                     <p class="loading" id="loading">{loading}</p>
                 </Show>
-                <Show when=move || !is_image() fallback=move || view! {
-                    <ImageGrid title="Test images: label → prediction" gallery=samples id="samples" columns=8 scale=2.0/>
-                }>
+                <Show when=is_graph>
+                    <GraphView/>
+                </Show>
+                <Show when=move || !is_image() && !is_graph()>
                     <DecisionMapView/>
+                </Show>
+                <Show when=is_image>
+                    <ImageGrid title="Test images: label → prediction" gallery=samples id="samples" columns=8 scale=2.0/>
                 </Show>
                 <Show when=has_reconstructions>
                     <ImageGrid title="Reconstructions (the forward network's output)" gallery=reconstructions id="reconstructions" columns=8 scale=2.0/>

@@ -29,15 +29,25 @@ const ALIGNMENT_ROWS: usize = 20;
 pub struct Session(Rc<RefCell<SessionInner>>);
 
 #[derive(Default)]
-struct SessionInner {
-    gpu: Option<Gpu>,
+pub(super) struct SessionInner {
+    pub(super) gpu: Option<Gpu>,
     trainer: Option<Trainer>,
+    /// The graph run, when the dataset is a graph.
+    pub(super) graph_trainer: Option<crate::train::GraphTrainer>,
     /// Bumped by Reset: a loop that sees another generation stops.
-    generation: u64,
+    pub(super) generation: u64,
     /// Fetched data files, by path under `data/` (fetched once per page).
-    files: DataFiles,
+    pub(super) files: DataFiles,
     /// The parsed dataset of the current config, keyed by `dataset#seed` (the split depends on the seed).
     dataset: Option<(String, Arc<Dataset>)>,
+    /// The parsed graph of the current config, keyed by its id.
+    pub(super) graph: Option<(String, Rc<crate::data::Graph>)>,
+}
+
+impl Session {
+    pub(super) fn inner(&self) -> &RefCell<SessionInner> {
+        &self.0
+    }
 }
 
 fn dataset_key(cfg: &RunConfig) -> String {
@@ -45,7 +55,7 @@ fn dataset_key(cfg: &RunConfig) -> String {
 }
 
 /// Fetches `data/<path>` from the page's server.
-async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
+pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
     let fail = |detail: String| Error::Data { path: format!("data/{path}"), detail };
     let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
     let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("data/{path}")))
@@ -92,14 +102,14 @@ fn gallery_of(data: &Dataset, rows: usize) -> Option<Gallery> {
     Some(Gallery::new(shape, &pixels, data.y_test[..rows].to_vec(), data.class_names.clone()))
 }
 
-type SessionHandle = StoredValue<Session, LocalStorage>;
+pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;
 
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Resolves at the next animation frame.
-async fn next_frame() {
+pub(super) async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.request_animation_frame(&resolve);
@@ -146,8 +156,11 @@ pub fn write_location(cfg: &RunConfig) {
 
 /// Shows `cfg`'s dataset (before any training) and clears the results. Image datasets are fetched first.
 pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
-    let image = dataset_info(&cfg.dataset).map(|d| d.kind == DatasetKind::Image).unwrap_or(false);
+    let kind = dataset_info(&cfg.dataset).map(|d| d.kind).ok();
+    let image = kind == Some(DatasetKind::Image);
     state.update(|s| {
+        s.graph = None;
+        s.depths.clear();
         s.map = None;
         s.history.clear();
         s.device = None;
@@ -161,6 +174,10 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.plane = None;
         s.image = image;
     });
+    if kind == Some(DatasetKind::Graph) {
+        super::graph_runner::show_graph(session, state, cfg);
+        return;
+    }
     let cfg = cfg.clone();
     spawn_local(async move {
         let session = session.get_value();
@@ -192,6 +209,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
     session.with_value(|s| {
         let mut inner = s.0.borrow_mut();
         inner.trainer = None;
+        inner.graph_trainer = None;
         inner.generation += 1;
     });
     state.update(|s| {
@@ -201,7 +219,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
     show_dataset(session, state, cfg);
 }
 
-fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> Result<Device> {
+pub(super) fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> Result<Device> {
     match (choice, gpu) {
         (BackendChoice::Cpu, _) => Ok(Device::Cpu),
         (_, Some(gpu)) => Ok(Device::Gpu(gpu)),
@@ -278,10 +296,16 @@ pub fn run(session: SessionHandle, state: RwSignal<TrainState>, cfg: RunConfig, 
         s.running = true;
         s.error = None;
     });
+    let graph = dataset_info(&cfg.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false);
     spawn_local(async move {
         let session = session.get_value();
         let generation = session.0.borrow().generation;
-        if let Err(e) = train_loop(&session, generation, state, &cfg, &probe, one_epoch).await {
+        let done = if graph {
+            super::graph_runner::train_loop(&session, generation, state, &cfg, &probe, one_epoch).await
+        } else {
+            train_loop(&session, generation, state, &cfg, &probe, one_epoch).await
+        };
+        if let Err(e) = done {
             state.update(|s| s.error = Some(e.to_string()));
         }
         if session.0.borrow().generation == generation {

@@ -1,0 +1,203 @@
+//! The graph half of the page's runner: fetches and parses a shipped graph, lays small ones out for drawing,
+//! and drives a [`GraphTrainer`] in time slices between animation frames (epochs are full-graph steps;
+//! validation, early stopping and the greedy layer-by-layer stages follow ForwardGNN's protocol).
+
+use super::runner::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle};
+use super::{AdapterProbe, GraphPicture, TrainState};
+use crate::algorithms::forwardgnn::Variant;
+use crate::config::RunConfig;
+use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, NodeTask};
+use crate::error::Result;
+use crate::rng::Rng;
+use crate::train::{EpochMetrics, GraphEpoch, GraphTrainer};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Milliseconds of training per animation frame.
+const SLICE_MS: f64 = 30.0;
+/// Graphs up to this many nodes are drawn (the layout is `O(N²)` per iteration).
+pub const MAX_DRAWN_NODES: usize = 400;
+
+/// The graph of `cfg`, from the session's cache or fetched and parsed now.
+async fn ensure_graph(session: &Session, cfg: &RunConfig, state: RwSignal<TrainState>) -> Result<Rc<Graph>> {
+    if let Some((id, g)) = &session.inner().borrow().graph {
+        if *id == cfg.dataset {
+            return Ok(Rc::clone(g));
+        }
+    }
+    let info = dataset_info(&cfg.dataset)?;
+    let missing: Vec<String> =
+        info.files().into_iter().filter(|f| !session.inner().borrow().files.contains_key(f)).collect();
+    if !missing.is_empty() {
+        state.update(|s| s.loading = Some(format!("Downloading {}…", info.label)));
+        for path in missing {
+            let bytes = fetch_bytes(&path).await?;
+            session.inner().borrow_mut().files.insert(path, bytes);
+        }
+        next_frame().await;
+    }
+    let graph = Rc::new(load_graph(&cfg.dataset, &session.inner().borrow().files)?);
+    session.inner().borrow_mut().graph = Some((cfg.dataset.clone(), Rc::clone(&graph)));
+    Ok(graph)
+}
+
+fn picture(graph: &Graph, task: &NodeTask) -> GraphPicture {
+    let drawn = graph.num_nodes <= MAX_DRAWN_NODES;
+    let edges: Vec<(u32, u32)> =
+        if drawn { task.edges.iter().copied().filter(|(a, b)| a < b).collect() } else { Vec::new() };
+    let positions = if drawn { force_layout(graph.num_nodes, &edges, 300, &mut Rng::new(7)) } else { Vec::new() };
+    let mut split = vec![0u8; graph.num_nodes];
+    for (code, nodes) in [(1u8, &task.train), (2, &task.val), (3, &task.test)] {
+        for &i in nodes {
+            split[i as usize] = code;
+        }
+    }
+    GraphPicture {
+        nodes: graph.num_nodes,
+        undirected_edges: graph.undirected_edges(),
+        classes: graph.num_classes,
+        features: graph.num_features,
+        positions,
+        edges,
+        labels: task.labels.clone(),
+        split,
+        split_source: task.split_source.to_string(),
+        predictions: Vec::new(),
+        class_names: task.class_names.clone(),
+    }
+}
+
+/// Shows `cfg`'s graph before training.
+pub fn show_graph(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    let cfg = cfg.clone();
+    spawn_local(async move {
+        let session = session.get_value();
+        let shown = async {
+            let graph = ensure_graph(&session, &cfg, state).await?;
+            let task = NodeTask::new(&graph, cfg.graph.fold)?;
+            Ok::<_, crate::error::Error>(picture(&graph, &task))
+        };
+        match shown.await {
+            Ok(p) => state.update(|s| {
+                s.graph = Some(p);
+                s.loading = None;
+            }),
+            Err(e) => state.update(|s| {
+                s.loading = None;
+                s.error = Some(e.to_string());
+            }),
+        }
+    });
+}
+
+fn loss_names(cfg: &RunConfig) -> Vec<String> {
+    match Variant::parse(&cfg.algorithm) {
+        Ok(Variant::Backprop) => vec!["cross-entropy".into()],
+        _ => (1..=cfg.graph.layers).map(|l| format!("layer {l}")).collect(),
+    }
+}
+
+async fn take_trainer(
+    session: &Session,
+    cfg: &RunConfig,
+    probe: &AdapterProbe,
+    state: RwSignal<TrainState>,
+) -> Result<GraphTrainer> {
+    if let Some(t) = session.inner().borrow_mut().graph_trainer.take() {
+        return Ok(t);
+    }
+    let graph = ensure_graph(session, cfg, state).await?;
+    let task = Arc::new(NodeTask::new(&graph, cfg.graph.fold)?);
+    let device = device_for(cfg.backend, session.inner().borrow().gpu.clone(), probe)?;
+    let mut trainer = GraphTrainer::new(cfg, task, device)?;
+    let (device_text, parameters) = (trainer.device().describe(), trainer.parameter_count());
+    state.update(|s| {
+        s.loading = None;
+        s.device = Some(device_text);
+        s.parameters = parameters;
+        s.loss_names = loss_names(cfg);
+    });
+    Ok(trainer)
+}
+
+/// One chart point per validation epoch; a layer's loss stays at its last value once it is frozen.
+fn metrics(m: &GraphEpoch, names: &[String], previous: Option<&EpochMetrics>) -> Option<EpochMetrics> {
+    let val = m.val_accuracy?;
+    let mut local = previous.map_or_else(|| vec![f32::NAN; names.len()], |p| p.local_losses.clone());
+    local.resize(names.len(), f32::NAN);
+    for (name, v) in &m.losses {
+        if let Some(i) = names.iter().position(|n| n == name) {
+            local[i] = *v;
+        }
+    }
+    let trained: Vec<f32> = m.losses.iter().map(|(_, v)| *v).collect();
+    Some(EpochMetrics {
+        epoch: m.epoch,
+        steps: m.epoch as u64,
+        train_loss: trained.iter().sum::<f32>() / trained.len().max(1) as f32,
+        test_loss: f32::NAN,
+        train_accuracy: f32::NAN,
+        test_accuracy: m.test_accuracy.unwrap_or(0.0) as f32,
+        val_loss: None,
+        val_accuracy: Some(val as f32),
+        local_losses: local,
+    })
+}
+
+/// Trains until paused, finished, or (Step) one epoch.
+pub async fn train_loop(
+    session: &Session,
+    generation: u64,
+    state: RwSignal<TrainState>,
+    cfg: &RunConfig,
+    probe: &AdapterProbe,
+    one_epoch: bool,
+) -> Result<()> {
+    let names = loss_names(cfg);
+    loop {
+        if !state.with_untracked(|s| s.running) || session.inner().borrow().generation != generation {
+            return Ok(());
+        }
+        let mut trainer = take_trainer(session, cfg, probe, state).await?;
+        let start = now_ms();
+        let mut points = Vec::new();
+        while !trainer.done() {
+            let m = trainer.run_epoch().await?;
+            let previous = points.last().cloned().or_else(|| state.with_untracked(|s| s.history.last().cloned()));
+            points.extend(metrics(&m, &names, previous.as_ref()));
+            if one_epoch || now_ms() - start > SLICE_MS {
+                break;
+            }
+        }
+        if session.inner().borrow().generation != generation {
+            return Ok(());
+        }
+        let k = trainer.task().num_classes;
+        let predictions: Vec<u32> = trainer.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect();
+        let (depths, finished) = (trainer.results().to_vec(), trainer.done());
+        let memory = match trainer.device() {
+            crate::tensor::Device::Gpu(g) => Some(g.memory()),
+            crate::tensor::Device::Cpu => None,
+        };
+        state.update(|s| {
+            s.history.extend(points);
+            s.depths = depths;
+            s.memory = memory;
+            if let Some(p) = &mut s.graph {
+                if !predictions.is_empty() {
+                    p.predictions = predictions;
+                }
+            }
+            if finished {
+                s.running = false;
+            }
+        });
+        session.inner().borrow_mut().graph_trainer = Some(trainer);
+        if one_epoch || finished {
+            return Ok(());
+        }
+        next_frame().await;
+    }
+}
