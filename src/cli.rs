@@ -22,14 +22,17 @@ USAGE:
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
-  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn}|backprop --dataset GRAPH
-               [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--epochs N] [--patience P] [--seed S] [--backend ..]
+  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn,lp-ce,lp-ce-top-input}|backprop
+               --dataset GRAPH [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--task node|link]
+               [--epochs N] [--patience P] [--seed S] [--backend ..]
       Node classification on a shipped graph (cora-ml, citeseer-full, amazon-photo, cora, karate, ...) under
       ForwardGNN's protocol: hidden 128, Adam lr 1e-3 wd 5e-4, up to 1000 epochs per layer, validation every 2
-      epochs, patience 100 checks. Greedy variants report every depth 1..L from one run.
-  bpfree repro forwardgnn [--quick] [--datasets cora-ml,...] [--models gcn,sage,gat] [--variants sf,...]
-                          [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend cpu|gpu]
-      the paper's node-classification tables (App. E, Tables 3-5) beside ours, mean ± std over the folds
+      epochs, patience 100 checks. Greedy variants report every depth 1..L from one run. Link prediction
+      (lp-*, or backprop --task link): 64/16/20 edge split with 1:1 fixed negatives, ROC-AUC.
+  bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
+                          [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
+      the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
+      mean ± std over the folds
   bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
                    [--epochs N] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
       the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and
@@ -121,6 +124,13 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             "--layers" => cfg.graph.layers = parse(flag, &value()?)?,
             "--fold" => cfg.graph.fold = parse(flag, &value()?)?,
             "--patience" => cfg.graph.patience = parse(flag, &value()?)?,
+            "--task" => {
+                cfg.graph.link = match value()?.as_str() {
+                    "link" | "links" | "lp" => true,
+                    "node" | "nodes" | "nc" => false,
+                    other => return Err(Error::invalid("--task", format!("`{other}` (use node or link)"))),
+                }
+            }
             "--epochs" => cfg.epochs = parse(flag, &value()?)?,
             "--seed" => cfg.seed = parse(flag, &value()?)?,
             "--backend" => cfg.backend = BackendChoice::parse(&value()?)?,

@@ -1,11 +1,12 @@
 //! `bpfree train` on a graph: a [`GraphTrainer`] run printing one JSON line per validation epoch and a
-//! summary object last (per-depth results, `test_accuracy` of the deepest model, `peak_device_bytes`).
+//! summary object last (per-depth results, `test_accuracy` of the deepest model — ROC-AUC for link prediction,
+//! also printed as `task.test_auc` — and `peak_device_bytes`).
 
 use crate::config::RunConfig;
-use crate::data::{load_graph, read_files, NodeTask};
+use crate::data::{load_graph, read_files, LinkTask, NodeTask};
 use crate::error::Result;
 use crate::tensor::Device;
-use crate::train::GraphTrainer;
+use crate::train::{GraphTarget, GraphTrainer};
 use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
@@ -16,9 +17,13 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Re
     let start = Instant::now();
     let files = read_files(&cfg.dataset, data_dir)?;
     let graph = load_graph(&cfg.dataset, &files)?;
-    let task = Arc::new(NodeTask::new(&graph, cfg.graph.fold)?);
+    let target = if cfg.graph.link {
+        GraphTarget::Links(Arc::new(LinkTask::new(&graph, cfg.graph.fold)?))
+    } else {
+        GraphTarget::Nodes(Arc::new(NodeTask::new(&graph, cfg.graph.fold)?))
+    };
     let device = pollster::block_on(Device::open(cfg.backend))?;
-    let mut trainer = GraphTrainer::new(cfg, Arc::clone(&task), device)?;
+    let mut trainer = GraphTrainer::with_target(cfg, target.clone(), device)?;
     while !trainer.done() {
         let m = pollster::block_on(trainer.run_epoch())?;
         if verbose && (m.val_accuracy.is_some() || m.finished.is_some()) {
@@ -41,10 +46,16 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Re
         })
         .collect();
     let last = trainer.results().last().cloned();
+    let split = match &target {
+        GraphTarget::Nodes(t) => json!({"task": "node classification", "metric": "accuracy", "split": t.split_source,
+            "train_nodes": t.train.len(), "val_nodes": t.val.len(), "test_nodes": t.test.len()}),
+        GraphTarget::Links(t) => json!({"task": "link prediction", "metric": "roc_auc",
+            "train_pairs": t.train.pairs.len(), "val_pairs": t.val.pairs.len(), "test_pairs": t.test.pairs.len(),
+            "test_auc": last.as_ref().map(|r| r.test_accuracy)}),
+    };
     Ok(json!({
         "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.graph.model.name(), "layers": cfg.graph.layers,
-        "fold": cfg.graph.fold, "split": task.split_source, "seed": cfg.seed,
-        "train_nodes": task.train.len(), "val_nodes": task.val.len(), "test_nodes": task.test.len(),
+        "fold": cfg.graph.fold, "seed": cfg.seed, "task": split,
         "backend": trainer.device().kind(), "device": trainer.device().describe(),
         "epochs": trainer.epochs(), "parameters": trainer.parameter_count(),
         "test_accuracy": last.as_ref().map(|r| r.test_accuracy),

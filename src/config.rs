@@ -74,11 +74,13 @@ pub struct GraphOptions {
     pub patience: usize,
     /// Validate every this many epochs.
     pub val_every: usize,
+    /// Link prediction instead of node classification (implied by the `forwardgnn-lp-*` algorithms).
+    pub link: bool,
 }
 
 impl Default for GraphOptions {
     fn default() -> Self {
-        GraphOptions { model: GnnKind::Gcn, layers: 2, fold: 0, patience: 100, val_every: 2 }
+        GraphOptions { model: GnnKind::Gcn, layers: 2, fold: 0, patience: 100, val_every: 2, link: false }
     }
 }
 
@@ -253,6 +255,7 @@ impl RunConfig {
                 decoupled: false,
             };
             cfg.graph.layers = 4;
+            cfg.graph.link = algorithm.starts_with("forwardgnn-lp-");
         }
         if is_image {
             let cifar = dataset.starts_with("cifar");

@@ -1,5 +1,6 @@
-//! `bpfree repro forwardgnn`: the node-classification tables of ForwardGNN (arXiv v1 App. E, Tables 3(a),
-//! 4(a) and 5; spec forwardgnn.md §7.2) beside our runs, mean ± std (population) over the folds run.
+//! `bpfree repro forwardgnn [--task link]`: ForwardGNN's node-classification tables (arXiv v1 App. E, Tables
+//! 3(a), 4(a), 5; spec forwardgnn.md §7.2) or link-prediction ROC-AUC tables (9(a), 10(a), 10(b), §7.4)
+//! beside our runs, mean ± std (population) over the folds run.
 //!
 //! Greedy variants (FF-LA, FF-VN, SF) are run once at the deepest depth asked for and report every shallower
 //! depth as a prefix, as the paper's scripts do (§3); BP and the top-down variants are trained per depth.
@@ -73,8 +74,40 @@ pub const PAPER: &[PaperRow] = &[
     ("cora-ml", "forwardgnn-sf-top-input", "gat", [(83.27, 2.0), (84.51, 2.1), (85.28, 1.7), (84.84, 2.8)]),
 ];
 
-fn paper(dataset: &str, algo: &str, model: &str) -> Option<[(f64, f64); 4]> {
-    PAPER.iter().find(|r| r.0 == dataset && r.1 == algo && r.2 == model).map(|r| r.3)
+/// The paper's link-prediction ROC-AUC (Tables 9(a), 10(a), 10(b)), in percent.
+pub const PAPER_LINKS: &[PaperRow] = &[
+    ("citeseer-full", "backprop", "gcn", [(90.00, 0.6), (84.31, 0.6), (80.93, 1.0), (80.05, 0.9)]),
+    ("citeseer-full", "forwardgnn-lp-ce", "gcn", [(89.32, 2.4), (93.61, 1.0), (93.49, 0.9), (93.61, 1.0)]),
+    ("citeseer-full", "forwardgnn-lp-ce-top-input", "gcn", [(92.15, 0.6), (88.39, 1.1), (88.47, 0.7), (88.06, 0.6)]),
+    ("citeseer-full", "backprop", "sage", [(86.46, 0.5), (70.63, 0.8), (68.35, 1.4), (67.71, 1.5)]),
+    ("citeseer-full", "forwardgnn-lp-ce", "sage", [(87.16, 0.6), (88.02, 0.5), (87.94, 0.5), (88.02, 0.5)]),
+    ("citeseer-full", "forwardgnn-lp-ce-top-input", "sage", [(75.51, 1.0), (79.31, 0.5), (80.15, 0.9), (79.28, 0.3)]),
+    ("citeseer-full", "backprop", "gat", [(88.42, 0.5), (84.83, 0.8), (81.02, 3.0), (77.27, 0.9)]),
+    ("citeseer-full", "forwardgnn-lp-ce", "gat", [(87.68, 0.4), (90.22, 0.6), (90.12, 0.5), (90.22, 0.6)]),
+    ("citeseer-full", "forwardgnn-lp-ce-top-input", "gat", [(88.21, 0.7), (84.98, 0.7), (84.20, 1.0), (85.06, 0.4)]),
+    ("amazon-photo", "backprop", "gcn", [(82.41, 0.3), (81.38, 0.3), (88.69, 0.1), (89.47, 0.2)]),
+    ("amazon-photo", "forwardgnn-lp-ce", "gcn", [(93.84, 0.2), (95.49, 0.2), (95.38, 0.2), (95.49, 0.2)]),
+    ("amazon-photo", "forwardgnn-lp-ce-top-input", "gcn", [(97.13, 0.1), (96.81, 0.3), (96.32, 0.6), (95.84, 0.7)]),
+    ("amazon-photo", "backprop", "sage", [(70.73, 0.4), (83.43, 0.1), (86.10, 0.2), (87.07, 2.5)]),
+    ("amazon-photo", "forwardgnn-lp-ce", "sage", [(93.28, 0.1), (94.96, 0.1), (94.88, 0.1), (94.96, 0.1)]),
+    ("amazon-photo", "forwardgnn-lp-ce-top-input", "sage", [(97.13, 0.1), (95.11, 0.6), (95.15, 0.6), (95.12, 0.6)]),
+    ("amazon-photo", "backprop", "gat", [(71.67, 0.8), (68.54, 1.2), (67.02, 1.8), (66.50, 1.8)]),
+    ("amazon-photo", "forwardgnn-lp-ce", "gat", [(92.31, 0.5), (94.34, 0.2), (94.36, 0.2), (94.34, 0.2)]),
+    ("amazon-photo", "forwardgnn-lp-ce-top-input", "gat", [(96.90, 0.1), (96.97, 0.6), (93.02, 0.9), (93.41, 0.6)]),
+    ("cora-ml", "backprop", "gcn", [(82.20, 0.3), (79.86, 0.7), (79.97, 0.6), (79.71, 0.5)]),
+    ("cora-ml", "forwardgnn-lp-ce", "gcn", [(91.77, 0.3), (93.30, 0.3), (93.26, 0.3), (93.30, 0.3)]),
+    ("cora-ml", "forwardgnn-lp-ce-top-input", "gcn", [(93.64, 0.2), (91.03, 0.6), (91.57, 0.4), (91.53, 0.9)]),
+    ("cora-ml", "backprop", "sage", [(65.48, 0.6), (76.75, 2.0), (74.65, 0.5), (74.21, 0.8)]),
+    ("cora-ml", "forwardgnn-lp-ce", "sage", [(90.36, 0.6), (91.96, 0.5), (91.93, 0.4), (91.96, 0.5)]),
+    ("cora-ml", "forwardgnn-lp-ce-top-input", "sage", [(89.39, 0.3), (89.72, 0.5), (89.32, 0.5), (89.18, 0.4)]),
+    ("cora-ml", "backprop", "gat", [(76.75, 0.8), (77.69, 1.0), (69.61, 0.3), (66.04, 0.7)]),
+    ("cora-ml", "forwardgnn-lp-ce", "gat", [(88.96, 0.4), (90.98, 0.4), (90.96, 0.5), (90.98, 0.4)]),
+    ("cora-ml", "forwardgnn-lp-ce-top-input", "gat", [(91.07, 0.4), (88.87, 0.8), (89.90, 0.5), (89.70, 0.6)]),
+];
+
+fn paper(dataset: &str, algo: &str, model: &str, link: bool) -> Option<[(f64, f64); 4]> {
+    let table = if link { PAPER_LINKS } else { PAPER };
+    table.iter().find(|r| r.0 == dataset && r.1 == algo && r.2 == model).map(|r| r.3)
 }
 
 fn list(args: &[String], flag: &str, default: &str) -> Vec<String> {
@@ -93,7 +126,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     let datasets = list(args, "--datasets", if quick { "cora-ml" } else { "cora-ml,citeseer-full,amazon-photo" });
     let models = list(args, "--models", if quick { "gcn" } else { "gcn,sage,gat" });
-    let variants = list(args, "--variants", "backprop,ff-la,ff-vn,sf,sf-top-loss,sf-top-input");
+    let link = args.windows(2).any(|w| w[0] == "--task" && w[1] == "link");
+    let variants = list(
+        args,
+        "--variants",
+        if link { "backprop,lp-ce,lp-ce-top-input" } else { "backprop,ff-la,ff-vn,sf,sf-top-loss,sf-top-input" },
+    );
     let depths: Vec<usize> = list(args, "--layers", if quick { "1,2" } else { "1,2,3,4" })
         .iter()
         .map(|s| s.parse().map_err(|_| Error::invalid("--layers", s.clone())))
@@ -114,7 +152,7 @@ pub fn run(args: &[String]) -> Result<()> {
             let kind = GnnKind::parse(model)?;
             for variant in &variants {
                 let algo = if variant == "backprop" { "backprop".to_string() } else { format!("forwardgnn-{variant}") };
-                let greedy = matches!(variant.as_str(), "ff-la" | "ff-vn" | "sf");
+                let greedy = matches!(variant.as_str(), "ff-la" | "ff-vn" | "sf" | "lp-ce");
                 // per depth, the test accuracy of every fold
                 let mut per_depth: Vec<Vec<f64>> = vec![Vec::new(); max_depth + 1];
                 let mut seconds = 0.0;
@@ -125,6 +163,7 @@ pub fn run(args: &[String]) -> Result<()> {
                         cfg.graph.model = kind;
                         cfg.graph.layers = layers;
                         cfg.graph.fold = fold;
+                        cfg.graph.link = link;
                         cfg.seed = 10100 + 3 * fold as u64; // the paper's per-run seeds (§2.9)
                         cfg.backend = backend;
                         if let Some(e) = epochs {
@@ -140,7 +179,7 @@ pub fn run(args: &[String]) -> Result<()> {
                         }
                     }
                 }
-                let reference = paper(dataset, &algo, model);
+                let reference = paper(dataset, &algo, model, link);
                 for &l in &depths {
                     let (mean, std) = mean_std(&per_depth[l]);
                     let p = reference.map(|r| r[l - 1]);
@@ -150,6 +189,7 @@ pub fn run(args: &[String]) -> Result<()> {
                     println!(
                         "{}",
                         json!({"dataset": dataset, "algo": algo, "model": model, "layers": l,
+                               "metric": if link { "roc_auc" } else { "accuracy" },
                                "ours_mean": (mean * 100.0).round() / 100.0, "ours_std": (std * 100.0).round() / 100.0,
                                "folds": per_depth[l].len(), "paper_mean": p.map(|x| x.0), "paper_std": p.map(|x| x.1),
                                "difference": p.map(|x| ((mean - x.0) * 100.0).round() / 100.0),

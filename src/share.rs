@@ -44,6 +44,11 @@ pub fn encode(cfg: &RunConfig) -> String {
         put("model", cfg.graph.model.name().into(), d.graph.model.name().into());
         put("layers", cfg.graph.layers.to_string(), d.graph.layers.to_string());
         put("fold", cfg.graph.fold.to_string(), d.graph.fold.to_string());
+        put(
+            "task",
+            if cfg.graph.link { "link" } else { "node" }.into(),
+            if d.graph.link { "link" } else { "node" }.into(),
+        );
     } else {
         put("model", cfg.arch.name().into(), base.arch.name().into());
     }

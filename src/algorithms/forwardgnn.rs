@@ -48,12 +48,24 @@ pub enum Variant {
     SfTopLoss,
     /// End-to-end backpropagation through the same GNN (§3.1).
     Backprop,
+    /// Link prediction, greedy SF with BCE on dot-product scores (Sec. 3.4, Eq. 9).
+    LpCe,
+    /// Link prediction with top-down signals to the input (Sec. 3.3 + 3.4).
+    LpCeTopInput,
 }
 
 impl Variant {
     /// Every variant, in the paper's table order.
-    pub const ALL: [Variant; 6] =
-        [Variant::Backprop, Variant::FfLa, Variant::FfVn, Variant::Sf, Variant::SfTopLoss, Variant::SfTopInput];
+    pub const ALL: [Variant; 8] = [
+        Variant::Backprop,
+        Variant::FfLa,
+        Variant::FfVn,
+        Variant::Sf,
+        Variant::SfTopLoss,
+        Variant::SfTopInput,
+        Variant::LpCe,
+        Variant::LpCeTopInput,
+    ];
 
     /// The algorithm id (`bpfree train --algo ...`).
     pub fn id(self) -> &'static str {
@@ -64,6 +76,8 @@ impl Variant {
             Variant::SfTopInput => "forwardgnn-sf-top-input",
             Variant::SfTopLoss => "forwardgnn-sf-top-loss",
             Variant::Backprop => "backprop",
+            Variant::LpCe => "forwardgnn-lp-ce",
+            Variant::LpCeTopInput => "forwardgnn-lp-ce-top-input",
         }
     }
 
@@ -76,6 +90,8 @@ impl Variant {
             Variant::SfTopInput => "SF-Top-To-Input",
             Variant::SfTopLoss => "SF-Top-To-Loss",
             Variant::Backprop => "Backpropagation",
+            Variant::LpCe => "ForwardGNN-CE",
+            Variant::LpCeTopInput => "ForwardGNN-CE-Top-To-Input",
         }
     }
 
@@ -89,7 +105,12 @@ impl Variant {
 
     /// Greedy variants train layer by layer and report depths 1..L as prefixes of one run (§3).
     pub fn greedy(self) -> bool {
-        matches!(self, Variant::FfLa | Variant::FfVn | Variant::Sf)
+        matches!(self, Variant::FfLa | Variant::FfVn | Variant::Sf | Variant::LpCe)
+    }
+
+    /// Link-prediction variants (the backprop baseline does either task, see `GraphOptions::link`).
+    pub fn link_only(self) -> bool {
+        matches!(self, Variant::LpCe | Variant::LpCeTopInput)
     }
 }
 

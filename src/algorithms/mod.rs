@@ -8,6 +8,7 @@ mod ccl_cnn;
 mod ccl_losses;
 pub mod forwardgnn;
 mod forwardgnn_ff;
+mod forwardgnn_lp;
 mod forwardgnn_sf;
 mod forwardgnn_topdown;
 mod gnn_backprop;
@@ -18,6 +19,7 @@ pub use ccl_autoencoder::{AeMode, ConvAutoencoder, PAPER_WIDTHS};
 pub use ccl_cnn::{CnnPool, Mode as CnnMode};
 pub use ccl_losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
 pub use forwardgnn_ff::{appended_input, FfMode, ForwardFf};
+pub use forwardgnn_lp::{ForwardLp, LpBackprop, LpTopInput, PairIndex};
 pub use forwardgnn_sf::ForwardSf;
 pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
 pub use gnn_backprop::GnnBackprop;
@@ -149,6 +151,16 @@ pub const ALGORITHMS: &[AlgorithmInfo] = &[
         "Forward-forward on graphs: high goodness with the true label appended to the features, low with wrong ones.",
     ),
     forwardgnn(
+        "forwardgnn-lp-ce",
+        "ForwardGNN-CE (link prediction)",
+        "Link prediction, layer by layer: each layer scores edges by dot products against sampled non-edges.",
+    ),
+    forwardgnn(
+        "forwardgnn-lp-ce-top-input",
+        "ForwardGNN-CE, top-down (link prediction)",
+        "Link prediction with all layers learning together, each reading the layer above as extra input.",
+    ),
+    forwardgnn(
         "forwardgnn-ff-vn",
         "ForwardGNN forward-forward (virtual nodes)",
         "Forward-forward on graphs: positive and negative graphs link nodes to true or wrong class virtual nodes.",
@@ -180,5 +192,28 @@ pub fn build_node_learner(
         Variant::FfLa => Box::new(ForwardFf::new(task, FfMode::LabelAppending, kind, layers, device, rng)?),
         Variant::FfVn => Box::new(ForwardFf::new(task, FfMode::VirtualNodes, kind, layers, device, rng)?),
         Variant::Backprop => Box::new(GnnBackprop::new(task, kind, layers, device, rng)?),
+        Variant::LpCe | Variant::LpCeTopInput => {
+            return Err(Error::invalid("algorithm", format!("{} predicts links", variant.paper_name())))
+        }
+    })
+}
+
+/// Builds the link-prediction learner of `variant` on `task`.
+pub fn build_link_learner(
+    variant: forwardgnn::Variant,
+    task: &crate::data::LinkTask,
+    cfg: &RunConfig,
+    device: &Device,
+    rng: &mut Rng,
+) -> Result<Box<dyn forwardgnn::NodeLearner>> {
+    use forwardgnn::Variant;
+    let (kind, layers) = (cfg.graph.model, cfg.graph.layers);
+    Ok(match variant {
+        Variant::LpCe => Box::new(ForwardLp::new(task, kind, layers, device, rng)?),
+        Variant::LpCeTopInput => Box::new(LpTopInput::new(task, kind, layers, device, rng)?),
+        Variant::Backprop => Box::new(LpBackprop::new(task, kind, layers, device, rng)?),
+        other => {
+            return Err(Error::invalid("algorithm", format!("{} classifies nodes, not links", other.paper_name())))
+        }
     })
 }

@@ -7,6 +7,7 @@
 mod graph;
 mod graph_layout;
 mod images;
+mod link_task;
 mod node_task;
 mod sbm;
 mod synthetic;
@@ -14,6 +15,7 @@ mod synthetic;
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
 pub use graph_layout::force_layout;
 pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
+pub use link_task::{roc_auc, LabelledPairs, LinkTask};
 pub use node_task::{argmax, NodeTask, SparseRows, KFOLD_SEED};
 pub use sbm::{stochastic_block_model, SbmOptions};
 pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};

@@ -122,7 +122,7 @@ pub fn argmax(row: &[f32]) -> usize {
 
 /// PyG's `NormalizeFeatures` of 0/1 features: subtract the global minimum (0 here), then divide each row by
 /// `max(row sum, 1)`. A graph without features gets identity rows (PyG's convention for featureless graphs).
-fn normalize_features(graph: &Graph) -> SparseRows {
+pub(crate) fn normalize_features(graph: &Graph) -> SparseRows {
     let mut out = SparseRows { cols: graph.num_features, ..Default::default() };
     if graph.num_features == 0 {
         out.cols = graph.num_nodes;

@@ -4,10 +4,10 @@
 //! or `epochs` epochs, then the best checkpoint is restored and its test accuracy reported. Greedy variants run
 //! one stage per layer and report every depth as a prefix (§3); the others run one stage.
 
-use crate::algorithms::build_node_learner;
 use crate::algorithms::forwardgnn::{NodeLearner, Variant};
+use crate::algorithms::{build_link_learner, build_node_learner};
 use crate::config::RunConfig;
-use crate::data::NodeTask;
+use crate::data::{roc_auc, LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{Device, Tensor};
@@ -52,9 +52,19 @@ struct Best {
     checkpoint: Vec<Vec<Tensor>>,
 }
 
-/// A graph run in progress.
+/// What a graph run learns.
+#[derive(Clone, Debug)]
+pub enum GraphTarget {
+    /// Node classification; the metric is accuracy.
+    Nodes(Arc<NodeTask>),
+    /// Link prediction; the metric is ROC-AUC.
+    Links(Arc<LinkTask>),
+}
+
+/// A graph run in progress. [`DepthResult`] and [`GraphEpoch`] carry accuracies for node classification and
+/// ROC-AUC for link prediction.
 pub struct GraphTrainer {
-    task: Arc<NodeTask>,
+    target: GraphTarget,
     learner: Box<dyn NodeLearner>,
     variant: Variant,
     device: Device,
@@ -71,16 +81,24 @@ pub struct GraphTrainer {
 }
 
 impl GraphTrainer {
-    /// Builds the learner of `cfg.algorithm` on `task` with weights drawn from `cfg.seed`.
+    /// Builds the node classifier of `cfg.algorithm` on `task` with weights drawn from `cfg.seed`.
     pub fn new(cfg: &RunConfig, task: Arc<NodeTask>, device: Device) -> Result<Self> {
+        Self::with_target(cfg, GraphTarget::Nodes(task), device)
+    }
+
+    /// Builds the learner of `cfg.algorithm` for `target`.
+    pub fn with_target(cfg: &RunConfig, target: GraphTarget, device: Device) -> Result<Self> {
         let variant = Variant::parse(&cfg.algorithm)?;
         if !(1..=8).contains(&cfg.graph.layers) {
             return Err(Error::invalid("layers", format!("{} (use 1 to 8)", cfg.graph.layers)));
         }
         let mut rng = Rng::new(cfg.seed);
-        let learner = build_node_learner(variant, &task, cfg, &device, &mut rng)?;
+        let learner = match &target {
+            GraphTarget::Nodes(task) => build_node_learner(variant, task, cfg, &device, &mut rng)?,
+            GraphTarget::Links(task) => build_link_learner(variant, task, cfg, &device, &mut rng)?,
+        };
         Ok(GraphTrainer {
-            task,
+            target,
             learner,
             variant,
             device,
@@ -117,9 +135,12 @@ impl GraphTrainer {
         self.epochs
     }
 
-    /// The task.
-    pub fn task(&self) -> &NodeTask {
-        &self.task
+    /// The node-classification task, if that is what this run learns.
+    pub fn node_task(&self) -> Option<&NodeTask> {
+        match &self.target {
+            GraphTarget::Nodes(t) => Some(t),
+            GraphTarget::Links(_) => None,
+        }
     }
 
     /// The variant trained.
@@ -154,7 +175,10 @@ impl GraphTrainer {
             Some(t) => t.to_vec().await?,
             None => val.clone(),
         };
-        let accuracies = (self.task.accuracy(&val, &self.task.val), self.task.accuracy(&test, &self.task.test));
+        let accuracies = match &self.target {
+            GraphTarget::Nodes(t) => (t.accuracy(&val, &t.val), t.accuracy(&test, &t.test)),
+            GraphTarget::Links(t) => (roc_auc(&val, &t.val.labels), roc_auc(&test, &t.test.labels)),
+        };
         self.last_scores = test;
         Ok(accuracies)
     }

@@ -17,7 +17,7 @@ mod graph;
 mod views;
 
 pub use augment::augment;
-pub use graph::{DepthResult, GraphEpoch, GraphTrainer};
+pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
 pub use views::CclViews;
 
 /// Metrics of one finished epoch.

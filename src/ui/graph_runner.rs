@@ -6,10 +6,10 @@ use super::runner::{device_for, fetch_bytes, next_frame, now_ms, Session, Sessio
 use super::{AdapterProbe, GraphPicture, TrainState};
 use crate::algorithms::forwardgnn::Variant;
 use crate::config::RunConfig;
-use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, NodeTask};
+use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, LinkTask, NodeTask};
 use crate::error::Result;
 use crate::rng::Rng;
-use crate::train::{EpochMetrics, GraphEpoch, GraphTrainer};
+use crate::train::{EpochMetrics, GraphEpoch, GraphTarget, GraphTrainer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -109,9 +109,13 @@ async fn take_trainer(
         return Ok(t);
     }
     let graph = ensure_graph(session, cfg, state).await?;
-    let task = Arc::new(NodeTask::new(&graph, cfg.graph.fold)?);
+    let target = if cfg.graph.link {
+        GraphTarget::Links(Arc::new(LinkTask::new(&graph, cfg.graph.fold)?))
+    } else {
+        GraphTarget::Nodes(Arc::new(NodeTask::new(&graph, cfg.graph.fold)?))
+    };
     let device = device_for(cfg.backend, session.inner().borrow().gpu.clone(), probe)?;
-    let mut trainer = GraphTrainer::new(cfg, task, device)?;
+    let mut trainer = GraphTrainer::with_target(cfg, target, device)?;
     let (device_text, parameters) = (trainer.device().describe(), trainer.parameter_count());
     state.update(|s| {
         s.loading = None;
@@ -174,8 +178,11 @@ pub async fn train_loop(
         if session.inner().borrow().generation != generation {
             return Ok(());
         }
-        let k = trainer.task().num_classes;
-        let predictions: Vec<u32> = trainer.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect();
+        let k = trainer.node_task().map_or(1, |t| t.num_classes);
+        let predictions: Vec<u32> = match trainer.node_task() {
+            Some(_) => trainer.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect(),
+            None => Vec::new(), // link prediction: no per-node class
+        };
         let (depths, finished) = (trainer.results().to_vec(), trainer.done());
         let memory = match trainer.device() {
             crate::tensor::Device::Gpu(g) => Some(g.memory()),

@@ -1,0 +1,469 @@
+//! ForwardGNN for link prediction (Sec. 3.4, Eq. 9, Alg. 4; spec §3.7, §3.9) and its backprop baseline
+//! (§3.1). A pair's score is the dot product of its nodes' embeddings, `s_uv = <z_u, z_v>`, trained with
+//! binary cross-entropy against 1 (edge) / 0 (sampled non-edge); the link probability is `σ(s_uv)`.
+//!
+//! - **ForwardGNN-CE** (greedy): `z^ℓ = relu(Conv_ℓ(LN(z^{ℓ-1}), E_train))`, each layer trained alone on its
+//!   own BCE, input detached; inference sums `σ(s^ℓ)` over the layers (the paper averages: same ranking).
+//! - **ForwardGNN-CE-Top-To-Input**: layer ℓ < L reads `[LN(S_{ℓ-1}) || LN(S_{ℓ+1})]`, the top layer
+//!   `LN(S_{L-1})` only (no labels in LP); alternating time steps; Adam **without** weight decay (§8.1 item 8);
+//!   inference: bottom-up with zero top-down input, 10 steps, `σ` summed over steps 2..9 and all layers.
+//! - **Backprop**: `F -> 128 -> ... -> 128` (GAT: 4 x 32 concatenated), no ReLU after the last layer.
+//!
+//! Validation pairs are scored on the training graph, test pairs on training ∪ validation edges.
+//! `s = (‖a + b‖² − ‖a − b‖²) / 4` computes the row-wise dot product with the goodness kernel.
+
+use super::forwardgnn::{paper_adam, rows_input, scaled, EvalScores, NodeLearner, HIDDEN, LN_EPS};
+use super::forwardgnn_topdown::{update_phases, TEST_TIME_STEPS};
+use crate::data::{LabelledPairs, LinkTask};
+use crate::error::{Error, Result};
+use crate::nn::{FeatureBlock, Features, GatConv, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig, GAT_HEADS};
+use crate::rng::Rng;
+use crate::tensor::{
+    activation, activation_backward, add_scaled, bce_with_logits, gather_rows, goodness, l2_normalize_rows, reduce,
+    scale_rows, scatter_add_rows, Activation, Device, Reduction, Tensor,
+};
+
+/// Labelled pairs on the device.
+#[derive(Debug)]
+pub struct PairIndex {
+    u: Vec<u32>,
+    v: Vec<u32>,
+    u_dev: Tensor,
+    v_dev: Tensor,
+    labels: Tensor,
+    nodes: usize,
+}
+
+impl PairIndex {
+    /// Uploads `pairs` of a graph with `nodes` nodes.
+    pub fn new(pairs: &LabelledPairs, nodes: usize, device: &Device) -> Result<Self> {
+        let (u, v): (Vec<u32>, Vec<u32>) = pairs.pairs.iter().copied().unzip();
+        let ids = |x: &[u32]| device.tensor(x.len(), 1, &x.iter().map(|&i| i as f32).collect::<Vec<_>>());
+        Ok(PairIndex {
+            u_dev: ids(&u)?,
+            v_dev: ids(&v)?,
+            labels: device.tensor(pairs.labels.len(), 1, &pairs.labels)?,
+            u,
+            v,
+            nodes,
+        })
+    }
+
+    /// `(s, z_u, z_v)` with `s_uv = <z_u, z_v>` (`pairs x 1`).
+    fn scores(&self, z: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+        let (a, b) = (gather_rows(z, &self.u_dev)?, gather_rows(z, &self.v_dev)?);
+        let mut sum = a.try_clone()?;
+        add_scaled(&mut sum, &b, 1.0)?;
+        let mut diff = a.try_clone()?;
+        add_scaled(&mut diff, &b, -1.0)?;
+        let mut s = scaled(&goodness(&sum, false)?, 0.25)?;
+        add_scaled(&mut s, &goodness(&diff, false)?, -0.25)?;
+        Ok((s, a, b))
+    }
+
+    /// Link probabilities `σ(<z_u, z_v>)`.
+    pub fn probabilities(&self, z: &Tensor) -> Result<Tensor> {
+        activation(&self.scores(z)?.0, Activation::Sigmoid)
+    }
+
+    /// Mean BCE of the pair scores (Eq. 9) and its gradient with respect to `z`.
+    pub fn loss(&self, z: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (s, a, b) = self.scores(z)?;
+        let (loss, grad_s) = bce_with_logits(&s, &self.labels, 1.0 / self.u.len().max(1) as f32)?;
+        let mut grad = scatter_add_rows(&scale_rows(&b, &grad_s, None)?, &self.u, self.nodes)?;
+        add_scaled(&mut grad, &scatter_add_rows(&scale_rows(&a, &grad_s, None)?, &self.v, self.nodes)?, 1.0)?;
+        Ok((reduce(&loss, 0, Reduction::Mean)?, grad))
+    }
+}
+
+/// What the three link learners share: graphs, pairs and the normalised input.
+#[derive(Debug)]
+struct LinkData {
+    train_graph: GnnGraph,
+    test_graph: GnnGraph,
+    train: PairIndex,
+    /// Validation `[0]` and test `[1]` pairs.
+    eval: [PairIndex; 2],
+}
+
+impl LinkData {
+    fn new(task: &LinkTask, kind: GnnKind, device: &Device) -> Result<Self> {
+        let n = task.num_nodes;
+        Ok(LinkData {
+            train_graph: GnnGraph::new(kind, device, n, &task.train_graph)?,
+            test_graph: GnnGraph::new(kind, device, n, &task.test_graph)?,
+            train: PairIndex::new(&task.train, n, device)?,
+            eval: [PairIndex::new(&task.val, n, device)?, PairIndex::new(&task.test, n, device)?],
+        })
+    }
+
+    /// The graph split `s` (0 validation, 1 test) is scored on.
+    fn graph(&self, s: usize) -> &GnnGraph {
+        if s == 0 {
+            &self.train_graph
+        } else {
+            &self.test_graph
+        }
+    }
+}
+
+fn accumulate(sum: &mut Option<Tensor>, p: Tensor) -> Result<()> {
+    match sum {
+        Some(s) => add_scaled(s, &p, 1.0),
+        None => {
+            *sum = Some(p);
+            Ok(())
+        }
+    }
+}
+
+fn check_layers(layers: usize) -> Result<()> {
+    if layers == 0 {
+        return Err(Error::invalid("layers", "a GNN needs at least one layer"));
+    }
+    Ok(())
+}
+
+/// Greedy ForwardGNN-CE for link prediction.
+#[derive(Debug)]
+pub struct ForwardLp {
+    layers: Vec<GnnConv>,
+    optimizers: Vec<Optimizer>,
+    data: LinkData,
+    /// Inputs of the layer being trained, on the training graph `[0]` and the test graph `[1]`.
+    inputs: [Features; 2],
+    /// `Σ σ(s^ℓ)` of the finished layers, validation `[0]` and test `[1]`.
+    sums: [Option<Tensor>; 2],
+}
+
+impl ForwardLp {
+    /// `layers` layers of `kind` (`F -> 128 -> ... -> 128`).
+    pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        check_layers(layers)?;
+        let convs = (0..layers)
+            .map(|l| GnnConv::new(kind, device, if l == 0 { task.features.cols } else { HIDDEN }, HIDDEN, rng))
+            .collect::<Result<Vec<_>>>()?;
+        let x = rows_input(&task.features.l2_normalized(LN_EPS), device)?;
+        Ok(ForwardLp {
+            optimizers: (0..layers).map(|_| Optimizer::new(paper_adam())).collect(),
+            layers: convs,
+            data: LinkData::new(task, kind, device)?,
+            inputs: [x.try_clone()?, x],
+            sums: [None, None],
+        })
+    }
+
+    fn output(&self, stage: usize, s: usize) -> Result<Tensor> {
+        activation(&self.layers[stage].infer(self.data.graph(s), &self.inputs[s])?, Activation::Relu)
+    }
+}
+
+impl NodeLearner for ForwardLp {
+    fn stages(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn train_epoch(&mut self, stage: usize) -> Result<Vec<Tensor>> {
+        let z = self.layers[stage].forward(&self.data.train_graph, self.inputs[0].try_clone()?)?;
+        let (loss, grad) = self.data.train.loss(&activation(&z, Activation::Relu)?)?;
+        self.layers[stage]
+            .backward_params(&self.data.train_graph, &activation_backward(&z, &grad, Activation::Relu)?)?;
+        self.optimizers[stage].step(self.layers[stage].params_mut())?;
+        Ok(vec![loss])
+    }
+
+    fn loss_names(&self, stage: usize) -> Vec<String> {
+        vec![format!("layer {}", stage + 1)]
+    }
+
+    fn scores(&mut self, stage: usize) -> Result<EvalScores> {
+        let mut out = Vec::with_capacity(2);
+        for s in 0..2 {
+            let mut p = self.data.eval[s].probabilities(&self.output(stage, s)?)?;
+            if let Some(sum) = &self.sums[s] {
+                add_scaled(&mut p, sum, 1.0)?;
+            }
+            out.push(p);
+        }
+        let test = out.pop();
+        Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
+    }
+
+    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        Ok(vec![self.layers[stage].snapshot()?])
+    }
+
+    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        self.layers[stage].restore(&checkpoint[0])
+    }
+
+    fn finish_stage(&mut self, stage: usize) -> Result<()> {
+        for s in 0..2 {
+            let z = self.output(stage, s)?;
+            accumulate(&mut self.sums[s], self.data.eval[s].probabilities(&z)?)?;
+            self.inputs[s] = Features::from(l2_normalize_rows(&z, LN_EPS)?);
+        }
+        Ok(())
+    }
+
+    fn parameter_count(&mut self) -> usize {
+        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}
+
+/// ForwardGNN-CE-Top-To-Input for link prediction.
+#[derive(Debug)]
+pub struct LpTopInput {
+    layers: Vec<GnnConv>,
+    optimizers: Vec<Optimizer>,
+    data: LinkData,
+    x: Features,
+    states: Vec<Tensor>,
+    nodes: usize,
+}
+
+impl LpTopInput {
+    /// `layers` layers; layer ℓ < L reads `F or 128` plus `128` top-down columns.
+    pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        check_layers(layers)?;
+        let mut convs = Vec::with_capacity(layers);
+        for l in 0..layers {
+            let below = if l == 0 { task.features.cols } else { HIDDEN };
+            let above = if l + 1 < layers { HIDDEN } else { 0 };
+            convs.push(GnnConv::new(kind, device, below + above, HIDDEN, rng)?);
+        }
+        let no_decay = OptimizerConfig::adam(1e-3);
+        let mut learner = LpTopInput {
+            optimizers: (0..layers).map(|_| Optimizer::new(no_decay.clone())).collect(),
+            layers: convs,
+            data: LinkData::new(task, kind, device)?,
+            x: rows_input(&task.features.l2_normalized(LN_EPS), device)?,
+            states: Vec::new(),
+            nodes: task.num_nodes,
+        };
+        learner.states = learner.bottom_up(0)?;
+        Ok(learner)
+    }
+
+    fn input(&self, l: usize, below: Option<&Tensor>, above: Option<&Tensor>) -> Result<Features> {
+        let mut blocks = match below {
+            None => self.x.try_clone()?.into_blocks(),
+            Some(s) => vec![FeatureBlock::Dense(l2_normalize_rows(s, LN_EPS)?)],
+        };
+        if l + 1 < self.layers.len() {
+            blocks.push(FeatureBlock::Dense(match above {
+                Some(s) => l2_normalize_rows(s, LN_EPS)?,
+                None => self.x_device().zeros(self.nodes, HIDDEN)?,
+            }));
+        }
+        Features::concat(blocks)
+    }
+
+    fn x_device(&self) -> Device {
+        self.data.train.labels.device()
+    }
+
+    /// States from zero top-down input, on the graph of split `s` (0: training/validation, 1: test).
+    fn bottom_up(&self, s: usize) -> Result<Vec<Tensor>> {
+        let mut states: Vec<Tensor> = Vec::with_capacity(self.layers.len());
+        for l in 0..self.layers.len() {
+            let x = self.input(l, l.checked_sub(1).map(|i| &states[i]), None)?;
+            states.push(activation(&self.layers[l].infer(self.data.graph(s), &x)?, Activation::Relu)?);
+        }
+        Ok(states)
+    }
+
+    fn step(&mut self, s: usize, states: &[Tensor], learn: bool) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
+        let depth = self.layers.len();
+        let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
+        let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
+        for phase in update_phases(depth) {
+            for l in phase {
+                let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
+                let above = fresh.get(l + 1).and_then(Option::as_ref).or(states.get(l + 1));
+                let x = self.input(l, below, above)?;
+                let h = if learn {
+                    let z = self.layers[l].forward(&self.data.train_graph, x)?;
+                    let h = activation(&z, Activation::Relu)?;
+                    let (loss, grad) = self.data.train.loss(&h)?;
+                    let grad_z = activation_backward(&z, &grad, Activation::Relu)?;
+                    self.layers[l].backward_params(&self.data.train_graph, &grad_z)?;
+                    self.optimizers[l].step(self.layers[l].params_mut())?;
+                    losses[l] = Some(loss);
+                    h
+                } else {
+                    activation(&self.layers[l].infer(self.data.graph(s), &x)?, Activation::Relu)?
+                };
+                fresh[l] = Some(h);
+            }
+        }
+        let new = fresh.into_iter().map(|h| h.ok_or_else(|| Error::invalid("top-down", "layer not updated")));
+        Ok((new.collect::<Result<_>>()?, losses.into_iter().flatten().collect()))
+    }
+}
+
+impl NodeLearner for LpTopInput {
+    fn stages(&self) -> usize {
+        1
+    }
+
+    fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
+        let states = std::mem::take(&mut self.states);
+        let (new, losses) = self.step(0, &states, true)?;
+        self.states = new;
+        Ok(losses)
+    }
+
+    fn loss_names(&self, _stage: usize) -> Vec<String> {
+        (1..=self.layers.len()).map(|l| format!("layer {l}")).collect()
+    }
+
+    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
+        let mut out = Vec::with_capacity(2);
+        for s in 0..2 {
+            let mut states = self.bottom_up(s)?;
+            let mut sum = None;
+            for t in 0..TEST_TIME_STEPS {
+                let (new, _) = self.step(s, &states, false)?;
+                if t >= 2 {
+                    for h in &new {
+                        accumulate(&mut sum, self.data.eval[s].probabilities(h)?)?;
+                    }
+                }
+                states = new;
+            }
+            out.push(sum.ok_or_else(|| Error::invalid("link", "no scores"))?);
+        }
+        let test = out.pop();
+        Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
+    }
+
+    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        self.layers.iter_mut().map(GnnConv::snapshot).collect()
+    }
+
+    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
+            layer.restore(values)?;
+        }
+        Ok(())
+    }
+
+    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn parameter_count(&mut self) -> usize {
+        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}
+
+/// Backprop through the whole GNN for link prediction (PyG's models with `out_channels = None`).
+#[derive(Debug)]
+pub struct LpBackprop {
+    layers: Vec<GnnConv>,
+    optimizer: Optimizer,
+    data: LinkData,
+    x: Features,
+}
+
+impl LpBackprop {
+    /// `layers` layers of `kind`, all 128 wide.
+    pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        check_layers(layers)?;
+        let mut convs = Vec::with_capacity(layers);
+        for l in 0..layers {
+            let inputs = if l == 0 { task.features.cols } else { HIDDEN };
+            convs.push(match kind {
+                GnnKind::Gat => GnnConv::Gat(GatConv::new(device, inputs, GAT_HEADS, HIDDEN / GAT_HEADS, rng)?),
+                _ => GnnConv::new(kind, device, inputs, HIDDEN, rng)?,
+            });
+        }
+        Ok(LpBackprop {
+            layers: convs,
+            optimizer: Optimizer::new(paper_adam()),
+            data: LinkData::new(task, kind, device)?,
+            x: Features::from(crate::nn::Matrix::upload(&task.features, device)?),
+        })
+    }
+
+    fn run(&mut self, s: usize, train: bool) -> Result<(Vec<Tensor>, Tensor)> {
+        let mut pre = Vec::new();
+        let mut x = self.x.try_clone()?;
+        let last = self.layers.len() - 1;
+        for l in 0..=last {
+            let graph = self.data.graph(s);
+            let z = if train { self.layers[l].forward(graph, x)? } else { self.layers[l].infer(graph, &x)? };
+            if l == last {
+                return Ok((pre, z));
+            }
+            x = Features::from(activation(&z, Activation::Relu)?);
+            pre.push(z);
+        }
+        Err(Error::invalid("backprop", "no layers"))
+    }
+}
+
+impl NodeLearner for LpBackprop {
+    fn stages(&self) -> usize {
+        1
+    }
+
+    fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
+        let (pre, z) = self.run(0, true)?;
+        let (loss, mut grad) = self.data.train.loss(&z)?;
+        for l in (0..self.layers.len()).rev() {
+            if l == 0 {
+                self.layers[0].backward_params(&self.data.train_graph, &grad)?;
+            } else {
+                let grad_x = self.layers[l].backward(&self.data.train_graph, &grad)?;
+                grad = activation_backward(&pre[l - 1], &grad_x, Activation::Relu)?;
+            }
+        }
+        let params = self.layers.iter_mut().flat_map(GnnConv::params_mut).collect();
+        self.optimizer.step(params)?;
+        Ok(vec![loss])
+    }
+
+    fn loss_names(&self, _stage: usize) -> Vec<String> {
+        vec!["binary cross-entropy".into()]
+    }
+
+    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
+        let (z_val, z_test) = (self.run(0, false)?.1, self.run(1, false)?.1);
+        let val = self.data.eval[0].probabilities(&z_val)?;
+        let test = self.data.eval[1].probabilities(&z_test)?;
+        Ok(EvalScores { val, test: Some(test) })
+    }
+
+    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        self.layers.iter_mut().map(GnnConv::snapshot).collect()
+    }
+
+    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
+            layer.restore(values)?;
+        }
+        Ok(())
+    }
+
+    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn parameter_count(&mut self) -> usize {
+        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}
