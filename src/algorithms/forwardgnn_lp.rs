@@ -7,7 +7,7 @@
 //! - **ForwardGNN-CE-Top-To-Input**: layer ℓ < L reads `[LN(S_{ℓ-1}) || LN(S_{ℓ+1})]`, the top layer
 //!   `LN(S_{L-1})` only (no labels in LP); alternating time steps; Adam **without** weight decay (§8.1 item 8);
 //!   inference: bottom-up with zero top-down input, 10 steps, `σ` summed over steps 2..9 and all layers.
-//! - **Backprop**: `F -> 128 -> ... -> 128` (GAT: 4 x 32 concatenated), no ReLU after the last layer.
+//! - **Backprop**: in [`super::gnn_backprop`] ([`super::LpBackprop`]).
 //!
 //! Validation pairs are scored on the training graph, test pairs on training ∪ validation edges.
 //! `s = (‖a + b‖² − ‖a − b‖²) / 4` computes the row-wise dot product with the goodness kernel.
@@ -16,7 +16,7 @@ use super::forwardgnn::{paper_adam, rows_input, scaled, EvalScores, NodeLearner,
 use super::forwardgnn_topdown::{update_phases, TEST_TIME_STEPS};
 use crate::data::{LabelledPairs, LinkTask};
 use crate::error::{Error, Result};
-use crate::nn::{FeatureBlock, Features, GatConv, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig, GAT_HEADS};
+use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig};
 use crate::rng::Rng;
 use crate::tensor::{
     activation, activation_backward, add_scaled, bce_with_logits, gather_rows, goodness, l2_normalize_rows, reduce,
@@ -78,16 +78,16 @@ impl PairIndex {
 
 /// What the three link learners share: graphs, pairs and the normalised input.
 #[derive(Debug)]
-struct LinkData {
-    train_graph: GnnGraph,
-    test_graph: GnnGraph,
-    train: PairIndex,
+pub(super) struct LinkData {
+    pub(super) train_graph: GnnGraph,
+    pub(super) test_graph: GnnGraph,
+    pub(super) train: PairIndex,
     /// Validation `[0]` and test `[1]` pairs.
-    eval: [PairIndex; 2],
+    pub(super) eval: [PairIndex; 2],
 }
 
 impl LinkData {
-    fn new(task: &LinkTask, kind: GnnKind, device: &Device) -> Result<Self> {
+    pub(super) fn new(task: &LinkTask, kind: GnnKind, device: &Device) -> Result<Self> {
         let n = task.num_nodes;
         Ok(LinkData {
             train_graph: GnnGraph::new(kind, device, n, &task.train_graph)?,
@@ -98,7 +98,7 @@ impl LinkData {
     }
 
     /// The graph split `s` (0 validation, 1 test) is scored on.
-    fn graph(&self, s: usize) -> &GnnGraph {
+    pub(super) fn graph(&self, s: usize) -> &GnnGraph {
         if s == 0 {
             &self.train_graph
         } else {
@@ -117,7 +117,7 @@ fn accumulate(sum: &mut Option<Tensor>, p: Tensor) -> Result<()> {
     }
 }
 
-fn check_layers(layers: usize) -> Result<()> {
+pub(super) fn check_layers(layers: usize) -> Result<()> {
     if layers == 0 {
         return Err(Error::invalid("layers", "a GNN needs at least one layer"));
     }
@@ -344,108 +344,6 @@ impl NodeLearner for LpTopInput {
         }
         let test = out.pop();
         Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
-    }
-
-    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        self.layers.iter_mut().map(GnnConv::snapshot).collect()
-    }
-
-    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
-            layer.restore(values)?;
-        }
-        Ok(())
-    }
-
-    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
-        Ok(())
-    }
-
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
-    }
-}
-
-/// Backprop through the whole GNN for link prediction (PyG's models with `out_channels = None`).
-#[derive(Debug)]
-pub struct LpBackprop {
-    layers: Vec<GnnConv>,
-    optimizer: Optimizer,
-    data: LinkData,
-    x: Features,
-}
-
-impl LpBackprop {
-    /// `layers` layers of `kind`, all 128 wide.
-    pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
-        check_layers(layers)?;
-        let mut convs = Vec::with_capacity(layers);
-        for l in 0..layers {
-            let inputs = if l == 0 { task.features.cols } else { HIDDEN };
-            convs.push(match kind {
-                GnnKind::Gat => GnnConv::Gat(GatConv::new(device, inputs, GAT_HEADS, HIDDEN / GAT_HEADS, rng)?),
-                _ => GnnConv::new(kind, device, inputs, HIDDEN, rng)?,
-            });
-        }
-        Ok(LpBackprop {
-            layers: convs,
-            optimizer: Optimizer::new(paper_adam()),
-            data: LinkData::new(task, kind, device)?,
-            x: Features::from(crate::nn::Matrix::upload(&task.features, device)?),
-        })
-    }
-
-    fn run(&mut self, s: usize, train: bool) -> Result<(Vec<Tensor>, Tensor)> {
-        let mut pre = Vec::new();
-        let mut x = self.x.try_clone()?;
-        let last = self.layers.len() - 1;
-        for l in 0..=last {
-            let graph = self.data.graph(s);
-            let z = if train { self.layers[l].forward(graph, x)? } else { self.layers[l].infer(graph, &x)? };
-            if l == last {
-                return Ok((pre, z));
-            }
-            x = Features::from(activation(&z, Activation::Relu)?);
-            pre.push(z);
-        }
-        Err(Error::invalid("backprop", "no layers"))
-    }
-}
-
-impl NodeLearner for LpBackprop {
-    fn stages(&self) -> usize {
-        1
-    }
-
-    fn layers(&self) -> usize {
-        self.layers.len()
-    }
-
-    fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
-        let (pre, z) = self.run(0, true)?;
-        let (loss, mut grad) = self.data.train.loss(&z)?;
-        for l in (0..self.layers.len()).rev() {
-            if l == 0 {
-                self.layers[0].backward_params(&self.data.train_graph, &grad)?;
-            } else {
-                let grad_x = self.layers[l].backward(&self.data.train_graph, &grad)?;
-                grad = activation_backward(&pre[l - 1], &grad_x, Activation::Relu)?;
-            }
-        }
-        let params = self.layers.iter_mut().flat_map(GnnConv::params_mut).collect();
-        self.optimizer.step(params)?;
-        Ok(vec![loss])
-    }
-
-    fn loss_names(&self, _stage: usize) -> Vec<String> {
-        vec!["binary cross-entropy".into()]
-    }
-
-    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
-        let (z_val, z_test) = (self.run(0, false)?.1, self.run(1, false)?.1);
-        let val = self.data.eval[0].probabilities(&z_val)?;
-        let test = self.data.eval[1].probabilities(&z_test)?;
-        Ok(EvalScores { val, test: Some(test) })
     }
 
     fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {

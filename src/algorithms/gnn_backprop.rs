@@ -3,9 +3,13 @@
 //! no normalisation, on the original graph and the `NormalizeFeatures` input. GAT's last layer averages its 4
 //! heads of K outputs (`concat = False`). Cross-entropy on the training nodes, one Adam over all parameters
 //! (lr 1e-3, weight decay 5e-4), the gradient flowing end to end.
+//!
+//! [`LpBackprop`] is the link-prediction baseline: `F -> 128 -> ... -> 128` (GAT: 4 x 32 concatenated), no
+//! ReLU after the last layer, BCE on dot-product scores of the training pairs (spec §3.1, "Model (LP)").
 
 use super::forwardgnn::{id_tensor, paper_adam, EvalScores, NodeLearner, HIDDEN};
-use crate::data::NodeTask;
+use super::forwardgnn_lp::{check_layers, LinkData};
+use crate::data::{LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::nn::{Features, GatConv, GnnConv, GnnGraph, GnnKind, Matrix, Optimizer, GAT_HEADS};
 use crate::rng::Rng;
@@ -128,6 +132,108 @@ impl NodeLearner for GnnBackprop {
 
     fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
         Ok(EvalScores { val: self.run(false)?.1, test: None })
+    }
+
+    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        self.layers.iter_mut().map(GnnConv::snapshot).collect()
+    }
+
+    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
+            layer.restore(values)?;
+        }
+        Ok(())
+    }
+
+    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn parameter_count(&mut self) -> usize {
+        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}
+
+/// Backprop through the whole GNN for link prediction (PyG's models with `out_channels = None`).
+#[derive(Debug)]
+pub struct LpBackprop {
+    layers: Vec<GnnConv>,
+    optimizer: Optimizer,
+    data: LinkData,
+    x: Features,
+}
+
+impl LpBackprop {
+    /// `layers` layers of `kind`, all 128 wide.
+    pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        check_layers(layers)?;
+        let mut convs = Vec::with_capacity(layers);
+        for l in 0..layers {
+            let inputs = if l == 0 { task.features.cols } else { HIDDEN };
+            convs.push(match kind {
+                GnnKind::Gat => GnnConv::Gat(GatConv::new(device, inputs, GAT_HEADS, HIDDEN / GAT_HEADS, rng)?),
+                _ => GnnConv::new(kind, device, inputs, HIDDEN, rng)?,
+            });
+        }
+        Ok(LpBackprop {
+            layers: convs,
+            optimizer: Optimizer::new(paper_adam()),
+            data: LinkData::new(task, kind, device)?,
+            x: Features::from(crate::nn::Matrix::upload(&task.features, device)?),
+        })
+    }
+
+    fn run(&mut self, s: usize, train: bool) -> Result<(Vec<Tensor>, Tensor)> {
+        let mut pre = Vec::new();
+        let mut x = self.x.try_clone()?;
+        let last = self.layers.len() - 1;
+        for l in 0..=last {
+            let graph = self.data.graph(s);
+            let z = if train { self.layers[l].forward(graph, x)? } else { self.layers[l].infer(graph, &x)? };
+            if l == last {
+                return Ok((pre, z));
+            }
+            x = Features::from(activation(&z, Activation::Relu)?);
+            pre.push(z);
+        }
+        Err(Error::invalid("backprop", "no layers"))
+    }
+}
+
+impl NodeLearner for LpBackprop {
+    fn stages(&self) -> usize {
+        1
+    }
+
+    fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
+        let (pre, z) = self.run(0, true)?;
+        let (loss, mut grad) = self.data.train.loss(&z)?;
+        for l in (0..self.layers.len()).rev() {
+            if l == 0 {
+                self.layers[0].backward_params(&self.data.train_graph, &grad)?;
+            } else {
+                let grad_x = self.layers[l].backward(&self.data.train_graph, &grad)?;
+                grad = activation_backward(&pre[l - 1], &grad_x, Activation::Relu)?;
+            }
+        }
+        let params = self.layers.iter_mut().flat_map(GnnConv::params_mut).collect();
+        self.optimizer.step(params)?;
+        Ok(vec![loss])
+    }
+
+    fn loss_names(&self, _stage: usize) -> Vec<String> {
+        vec!["binary cross-entropy".into()]
+    }
+
+    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
+        let (z_val, z_test) = (self.run(0, false)?.1, self.run(1, false)?.1);
+        let val = self.data.eval[0].probabilities(&z_val)?;
+        let test = self.data.eval[1].probabilities(&z_test)?;
+        Ok(EvalScores { val, test: Some(test) })
     }
 
     fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {

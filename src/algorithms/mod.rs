@@ -19,10 +19,10 @@ pub use ccl_autoencoder::{AeMode, ConvAutoencoder, PAPER_WIDTHS};
 pub use ccl_cnn::{CnnPool, Mode as CnnMode};
 pub use ccl_losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
 pub use forwardgnn_ff::{appended_input, FfMode, ForwardFf};
-pub use forwardgnn_lp::{ForwardLp, LpBackprop, LpTopInput, PairIndex};
+pub use forwardgnn_lp::{ForwardLp, LpTopInput, PairIndex};
 pub use forwardgnn_sf::ForwardSf;
 pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
-pub use gnn_backprop::GnnBackprop;
+pub use gnn_backprop::{GnnBackprop, LpBackprop};
 
 use crate::config::RunConfig;
 use crate::data::DatasetKind;
