@@ -250,7 +250,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     driver.post(&format!("/session/{}/url", s.id), json!({"url": karate}));
     s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
     s.wait_for("the graph drawing", 60, |s| {
-        s.script("return document.querySelectorAll('#graph-svg circle').length;") == json!(34)
+        s.script("return document.querySelectorAll('#graph-svg circle[stroke-width]').length;") == json!(34)
     });
     s.click("#train-button");
     s.wait_for("both layers trained", 300, |s| {

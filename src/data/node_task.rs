@@ -2,8 +2,8 @@
 //! (PyG `NormalizeFeatures`, spec forwardgnn.md §2.1), labels, and one train/validation/test split.
 //!
 //! Which split: the paper's five folds (`splits_forwardgnn`) where shipped, else Geom-GCN's ten splits, else
-//! the Planetoid split where it has validation nodes, else a seeded 64/16/20 k-fold split
-//! ([`Graph::kfold_split`], the same permutation for every fold).
+//! the Planetoid split where it has validation nodes (as fold 0; folds 1.. are then k-fold splits), else a
+//! seeded 64/16/20 k-fold split ([`Graph::kfold_split`], the same permutation for every fold).
 
 use super::graph::{Graph, LABEL_UNKNOWN};
 use crate::error::{Error, Result};

@@ -57,9 +57,14 @@ pub fn GraphView() -> impl IntoView {
                     }
                 );
                 view! {
-                    <circle cx=x cy=y r=radius fill=fill stroke=color(label) stroke-width=3 class:train-node=train>
-                        <title>{title}</title>
-                    </circle>
+                    <g>
+                        <Show when=move || train>
+                            <circle cx=x cy=y r=radius + 3.0 class="train-ring"/>
+                        </Show>
+                        <circle cx=x cy=y r=radius fill=fill stroke=color(label) stroke-width=3>
+                            <title>{title}</title>
+                        </circle>
+                    </g>
                 }
             })
             .collect_view();
@@ -93,7 +98,7 @@ pub fn GraphView() -> impl IntoView {
     let depths = move || state.with(|s| s.depths.clone());
     view! {
         <div class="graph-view">
-            <h3>"Graph: fill = predicted class, ring = true class, thick outline = training node"</h3>
+            <h3>"Graph: fill = predicted class, ring = true class, black outline = training node"</h3>
             {drawing}
             <p id="graph-summary" class="graph-summary">{summary}</p>
             <Show when=move || !depths().is_empty()>

@@ -20,7 +20,7 @@ pub fn MetricsPanel() -> impl IntoView {
     };
     view! {
         <dl class="metrics">
-            <dt>"Epoch"</dt><dd id="epoch-value">{move || state.with(|s| s.history.len())}</dd>
+            <dt>"Epoch"</dt><dd id="epoch-value">{move || last().map_or(0, |m| m.epoch)}</dd>
             <dt>"Train loss"</dt><dd id="loss-value">{fmt(|m| m.train_loss, 4)}</dd>
             <dt>"Test loss"</dt><dd id="test-loss-value">{fmt(|m| m.test_loss, 4)}</dd>
             <dt>"Train accuracy"</dt><dd id="train-accuracy">{accuracy(|m| m.train_accuracy)}</dd>
