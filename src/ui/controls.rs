@@ -50,9 +50,25 @@ fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architectur
         (false, DatasetKind::Graph) => "forwardgnn-sf",
         (false, _) => "backprop",
     };
-    let model = cfg.graph.model;
+    let (model, link) = (cfg.graph.model, cfg.graph.link);
     *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
     cfg.graph.model = model;
+    // backprop keeps the task; the ForwardGNN variants imply theirs
+    cfg.graph.link = if algorithm == "backprop" { link && kind == DatasetKind::Graph } else { cfg.graph.link };
+}
+
+/// Node classification or link prediction: the ForwardGNN variants do one; backprop does either.
+fn set_task(cfg: &mut RunConfig, link: bool) {
+    let lp = cfg.algorithm.starts_with("forwardgnn-lp-");
+    let algorithm = match (link, lp, cfg.algorithm.as_str()) {
+        (_, _, "backprop") => "backprop".to_string(),
+        (true, false, _) => "forwardgnn-lp-ce".to_string(),
+        (false, true, _) => "forwardgnn-sf".to_string(),
+        (_, _, a) => a.to_string(),
+    };
+    let dataset = cfg.dataset.clone();
+    switch(cfg, &algorithm, &dataset, Architecture::Mlp);
+    cfg.graph.link = link;
 }
 
 /// The control panel.
@@ -99,7 +115,7 @@ pub fn Controls() -> impl IntoView {
             </label>
             <label>"Algorithm"
                 <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
-                    {move || ALGORITHMS.iter().filter(|a| a.supports(kind())).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
+                    {move || ALGORITHMS.iter().filter(|a| a.supports(kind()) && (!graph() || a.id == "backprop" || a.id.starts_with("forwardgnn-lp-") == config.with(|c| c.graph.link))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Backend"
@@ -183,6 +199,15 @@ pub fn Controls() -> impl IntoView {
                 </label>
             </Show>
             <Show when=graph>
+                <label>"Task"
+                    <select id="task-select" on:change=move |ev| {
+                        let link = event_target_value(&ev) == "link";
+                        change(Box::new(move |c| set_task(c, link)))
+                    }>
+                        <option value="node" selected=move || config.with(|c| !c.graph.link)>"Node classification"</option>
+                        <option value="link" selected=move || config.with(|c| c.graph.link)>"Link prediction (ROC-AUC)"</option>
+                    </select>
+                </label>
                 <label>"Graph layer"
                     <select id="gnn-select" on:change=move |ev| {
                         let m = GnnKind::parse(&event_target_value(&ev)).unwrap_or_default();

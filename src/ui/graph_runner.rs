@@ -43,7 +43,7 @@ async fn ensure_graph(session: &Session, cfg: &RunConfig, state: RwSignal<TrainS
     Ok(graph)
 }
 
-fn picture(graph: &Graph, task: &NodeTask) -> GraphPicture {
+fn picture(graph: &Graph, task: &NodeTask, link: bool) -> GraphPicture {
     let drawn = graph.num_nodes <= MAX_DRAWN_NODES;
     let edges: Vec<(u32, u32)> =
         if drawn { task.edges.iter().copied().filter(|(a, b)| a < b).collect() } else { Vec::new() };
@@ -66,6 +66,7 @@ fn picture(graph: &Graph, task: &NodeTask) -> GraphPicture {
         split_source: task.split_source.to_string(),
         predictions: Vec::new(),
         class_names: task.class_names.clone(),
+        link,
     }
 }
 
@@ -77,7 +78,7 @@ pub fn show_graph(session: SessionHandle, state: RwSignal<TrainState>, cfg: &Run
         let shown = async {
             let graph = ensure_graph(&session, &cfg, state).await?;
             let task = NodeTask::new(&graph, cfg.graph.fold)?;
-            Ok::<_, crate::error::Error>(picture(&graph, &task))
+            Ok::<_, crate::error::Error>(picture(&graph, &task, cfg.graph.link))
         };
         match shown.await {
             Ok(p) => state.update(|s| {

@@ -81,6 +81,13 @@ pub fn GraphView() -> impl IntoView {
             let correct = (!p.predictions.is_empty()).then(|| {
                 (0..p.nodes).filter(|&i| p.split[i] == 3 && p.predictions.get(i) == Some(&p.labels[i])).count()
             });
+            if p.link {
+                return format!(
+                    "{} nodes · {} edges · {} features · link prediction: 64 / 16 / 20 % of the edges for training / \
+                     validation / test, each with as many sampled non-edges; scores are ROC-AUC",
+                    p.nodes, p.undirected_edges, p.features
+                );
+            }
             format!(
                 "{} nodes · {} edges · {} features · {} classes · split ({}): {} train / {} validation / {} test{}",
                 p.nodes,

@@ -95,6 +95,8 @@ pub struct GraphPicture {
     pub predictions: Vec<u32>,
     /// Class names.
     pub class_names: Vec<String>,
+    /// The run predicts links (scores are ROC-AUC; nodes get no predicted class).
+    pub link: bool,
 }
 
 impl GraphPicture {
@@ -170,14 +172,19 @@ pub fn App() -> impl IntoView {
     });
     let accuracy_series = Signal::derive(move || {
         state.with(|s| {
-            if s.graph.is_some() {
+            if let Some(g) = &s.graph {
+                let metric = if g.link { "ROC-AUC" } else { "accuracy" };
                 return vec![
                     Series::new(
-                        "validation accuracy",
+                        format!("validation {metric}"),
                         "#e8710a",
                         s.history.iter().map(|m| m.val_accuracy.unwrap_or(0.0)).collect(),
                     ),
-                    Series::new("test accuracy", "#1a73e8", s.history.iter().map(|m| m.test_accuracy).collect()),
+                    Series::new(
+                        format!("test {metric}"),
+                        "#1a73e8",
+                        s.history.iter().map(|m| m.test_accuracy).collect(),
+                    ),
                 ];
             }
             vec![
