@@ -274,6 +274,18 @@ fn page_trains_on_webgpu_and_loss_falls() {
     let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
     std::fs::write(root.join("target").join("e2e-graph-screenshot.png"), png).unwrap();
 
+    // Link prediction in the page: ForwardGNN-CE, one layer, 20 epochs; the depth table shows ROC-AUC.
+    let lp = format!("{url}?dataset=karate&algo=forwardgnn-lp-ce&layers=1&epochs=20");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": lp}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for("the graph drawing", 60, |s| s.text("#graph-summary").contains("link prediction"));
+    s.click("#train-button");
+    s.wait_for("the link-prediction layer", 120, |s| {
+        s.script("return document.querySelectorAll('#depth-results tbody tr').length;") == json!(1)
+    });
+    println!("ForwardGNN-CE on karate links: {}", s.text("#depth-results"));
+    assert!(s.text("#accuracy-chart").contains("ROC-AUC"));
+
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
     let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();
