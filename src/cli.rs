@@ -29,6 +29,12 @@ USAGE:
       ForwardGNN's protocol: hidden 128, Adam lr 1e-3 wd 5e-4, up to 1000 epochs per layer, validation every 2
       epochs, patience 100 checks. Greedy variants report every depth 1..L from one run. Link prediction
       (lp-*, or backprop --task link): 64/16/20 edge split with 1:1 fixed negatives, ROC-AUC.
+  bpfree train --algo noprop-dt|noprop-ct|noprop-fm|backprop --dataset mnist|fashion-mnist|cifar10-subset
+               [--model noprop] [--embedding one-hot|learned|prototype] [--width W] [--blocks T]
+               [--inference-steps N] [--epochs N] [--limit N] [--seed S] [--backend ..]
+      NoProp (Li, Teh & Pascanu 2025) with the paper's Table 3: batch 128, lr 1e-3, wd 1e-3, AdamW (DT, and
+      the backprop baseline on the same blocks with --algo backprop --model noprop) or Adam (CT, FM), the whole
+      training set; --width scales every block (1 = the paper), CT/FM sample with --inference-steps (1000).
   bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
                           [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
       the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
@@ -143,6 +149,11 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
                 cfg.ccl.feedback_clip = c;
             }
             "--limit" => cfg.train_limit = parse(flag, &value()?)?,
+            "--embedding" => cfg.noprop.embedding = crate::algorithms::noprop::parse_embedding(&value()?)?,
+            "--width" => cfg.noprop.width = parse(flag, &value()?)?,
+            "--blocks" => cfg.noprop.blocks = parse(flag, &value()?)?,
+            "--inference-steps" => cfg.noprop.inference_steps = parse(flag, &value()?)?,
+            "--validation" => cfg.validation = parse(flag, &value()?)?,
             "--points" => cfg.data.points = parse(flag, &value()?)?,
             "--noise" => cfg.data.noise = parse(flag, &value()?)?,
             "--data" => data_dir = PathBuf::from(value()?),

@@ -57,6 +57,44 @@ pub struct RunConfig {
     pub ccl: CclOptions,
     /// Options of graph runs (ForwardGNN and its backprop baseline).
     pub graph: GraphOptions,
+    /// Options of NoProp and of the backprop baseline on its blocks.
+    pub noprop: NoPropOptions,
+    /// Hold out 10 % of the official training images for validation (model selection). NoProp trains on all of
+    /// them, as the paper does.
+    pub validation: bool,
+}
+
+/// Which label embedding NoProp uses (spec noprop.md §2.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmbeddingKind {
+    /// `W_Embed = I_m`, fixed.
+    #[default]
+    OneHot,
+    /// Learned, dimension 20, orthonormal rows at the start (random rows when there are more classes than 20).
+    Learned,
+    /// Learned, image-sized, initialised to each class's medoid training image.
+    Prototype,
+}
+
+/// NoProp's options (spec noprop.md §2, §5, §7).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NoPropOptions {
+    /// Label embedding.
+    pub embedding: EmbeddingKind,
+    /// Width multiplier of every block (1 = the paper; the page's light preset uses less).
+    pub width: f32,
+    /// Blocks T of NoProp-DT and of the backprop baseline (10 in the paper).
+    pub blocks: usize,
+    /// Integration steps of the CT/FM samplers at evaluation (1000 in the paper).
+    pub inference_steps: usize,
+}
+
+impl Default for NoPropOptions {
+    fn default() -> Self {
+        NoPropOptions { embedding: EmbeddingKind::OneHot, width: 1.0, blocks: 10, inference_steps: 1000 }
+    }
 }
 
 /// A graph run: layer kind, depth, split and the validation protocol (ForwardGNN spec §2.8, §6). `epochs` is
@@ -95,6 +133,9 @@ pub enum Architecture {
     Cnn,
     /// A convolutional autoencoder.
     Autoencoder,
+    /// NoProp's blocks (spec noprop.md §5); with `backprop`, the paper's end-to-end baseline on them.
+    #[serde(rename = "noprop")]
+    NoProp,
 }
 
 impl Architecture {
@@ -104,7 +145,8 @@ impl Architecture {
             "mlp" => Ok(Architecture::Mlp),
             "cnn" => Ok(Architecture::Cnn),
             "autoencoder" | "ae" => Ok(Architecture::Autoencoder),
-            _ => Err(crate::error::Error::invalid("model", format!("`{s}` (use mlp, cnn or autoencoder)"))),
+            "noprop" => Ok(Architecture::NoProp),
+            _ => Err(crate::error::Error::invalid("model", format!("`{s}` (use mlp, cnn, autoencoder or noprop)"))),
         }
     }
 
@@ -114,6 +156,7 @@ impl Architecture {
             Architecture::Mlp => "mlp",
             Architecture::Cnn => "cnn",
             Architecture::Autoencoder => "autoencoder",
+            Architecture::NoProp => "noprop",
         }
     }
 }
@@ -164,6 +207,8 @@ impl Default for RunConfig {
             ae_width: 0.125,
             ccl: CclOptions::default(),
             graph: GraphOptions::default(),
+            noprop: NoPropOptions::default(),
+            validation: true,
         }
     }
 }
@@ -187,6 +232,10 @@ impl RunConfig {
     pub fn preset_for(algorithm: &str, dataset: &str, arch: Architecture) -> RunConfig {
         let mut cfg = Self::mlp_preset(algorithm, dataset);
         cfg.arch = arch;
+        if algorithm.starts_with("noprop-") || arch == Architecture::NoProp {
+            cfg.noprop_preset(algorithm, dataset);
+            return cfg;
+        }
         if arch == Architecture::Autoencoder {
             // yaml/cnn_ae/stl10_{ccl,bp}_legacy.yaml: batch 32, 101 batches per epoch, 50 epochs, cosine decay,
             // centralisation, clipping 0.2; CCL lr 0.01 momentum 0.9 wd 1e-4 warm-up 100, C = D = 1; BP lr 0.03
@@ -236,6 +285,33 @@ impl RunConfig {
             }
         }
         cfg
+    }
+
+    /// NoProp's Table 3 (spec noprop.md §7): batch 128, lr 1e-3, weight decay 1e-3; AdamW for DT and the
+    /// backprop baseline, Adam with coupled L2 for CT and FM; epochs DT/BP 100 (MNIST) or 150 (CIFAR), CT/FM 100
+    /// or 500; the standard training set without a validation split, no augmentation, no clipping.
+    fn noprop_preset(&mut self, algorithm: &str, dataset: &str) {
+        let cifar = dataset.starts_with("cifar");
+        let discrete = algorithm == "noprop-dt" || algorithm == "backprop";
+        self.arch = Architecture::NoProp;
+        self.batch_size = 128;
+        self.epochs = match (discrete, cifar) {
+            (_, false) => 100,
+            (true, true) => 150,
+            (false, true) => 500,
+        };
+        self.optimizer = OptimizerConfig::Adam {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 1e-3,
+            decoupled: discrete,
+        };
+        self.grad_clip = 0.0;
+        self.validation = false;
+        self.augment = false;
+        self.cosine_lr = false;
     }
 
     fn mlp_preset(algorithm: &str, dataset: &str) -> RunConfig {

@@ -103,7 +103,7 @@ fn ccl(args: &[String]) -> Result<()> {
         let epochs = match cell.arch {
             Architecture::Cnn => cnn_epochs,
             Architecture::Autoencoder => ae_epochs,
-            Architecture::Mlp => mlp_epochs,
+            Architecture::Mlp | Architecture::NoProp => mlp_epochs,
         };
         let mut cfg = RunConfig::preset_for(cell.algo, cell.dataset, cell.arch);
         cfg.epochs = epochs;

@@ -379,8 +379,10 @@ fn sequential_conv_net_backward() {
     let mut net = build();
     let x = arr(4, 36, 91);
     let r = arr(4, 3, 92);
-    net.forward(Tensor::Cpu(x.clone())).unwrap();
+    net.forward(Tensor::Cpu(x.clone()), &mut Rng::new(1)).unwrap();
     let gx = cpu(&net.backward(&Tensor::Cpu(r.clone())).unwrap());
     assert_eq!(net.params_mut().len(), 6, "conv w+b, bn gamma+beta, linear w+b");
-    check("sequential dX", &x, &gx, |x| dot(&cpu(&build().forward(Tensor::Cpu(x.clone())).unwrap()), &r));
+    check("sequential dX", &x, &gx, |x| {
+        dot(&cpu(&build().forward(Tensor::Cpu(x.clone()), &mut Rng::new(1)).unwrap()), &r)
+    });
 }

@@ -25,6 +25,7 @@ pub(super) fn build(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mu
     match cfg.arch {
         Architecture::Cnn => super::ccl_cnn::build_backprop(cfg, problem, device, rng),
         Architecture::Autoencoder => super::ccl_autoencoder::build_backprop(cfg, problem, device, rng),
+        Architecture::NoProp => super::noprop_backprop::build(cfg, problem, device, rng),
         _ => Ok(Box::new(Backprop::new(cfg, problem, device, rng)?)),
     }
 }

@@ -12,6 +12,13 @@ mod forwardgnn_lp;
 mod forwardgnn_sf;
 mod forwardgnn_topdown;
 mod gnn_backprop;
+pub mod noprop;
+mod noprop_backprop;
+mod noprop_ct;
+mod noprop_dt;
+mod noprop_fm;
+pub mod noprop_net;
+pub mod noprop_schedule;
 
 pub use backprop::Backprop;
 pub use ccl::{cosine_lrs, warmup_scale, Ccl};
@@ -23,6 +30,10 @@ pub use forwardgnn_lp::{ForwardLp, LpTopInput, PairIndex};
 pub use forwardgnn_sf::ForwardSf;
 pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
 pub use gnn_backprop::{GnnBackprop, LpBackprop};
+pub use noprop_backprop::NoPropBackprop;
+pub use noprop_ct::NoPropCt;
+pub use noprop_dt::NoPropDt;
+pub use noprop_fm::NoPropFm;
 
 use crate::config::RunConfig;
 use crate::data::DatasetKind;
@@ -73,6 +84,31 @@ pub trait Algorithm {
 
     /// The counter-current learner, for its views in the page.
     fn ccl(&self) -> Option<&Ccl> {
+        None
+    }
+
+    /// Passes over the training data in one epoch (NoProp-DT: one per block, Algorithm 1).
+    fn passes_per_epoch(&self) -> usize {
+        1
+    }
+
+    /// Called before the steps of pass `pass` (`0..passes_per_epoch`) of every epoch.
+    fn begin_pass(&mut self, _pass: usize) {}
+
+    /// Called once with the training split before the first step (NoProp's prototype embeddings start as class
+    /// medoids of the training images).
+    fn init_from_data(&mut self, _x: ndarray::ArrayView2<f32>, _y: &[u32]) -> Result<()> {
+        Ok(())
+    }
+
+    /// For NoProp: the class probabilities each block (or sampler checkpoint) assigns to `x`'s images, in order
+    /// from noise to label (the page's denoising trajectory).
+    fn noprop_trajectory(&self, _x: &Tensor) -> Option<Result<Vec<Tensor>>> {
+        None
+    }
+
+    /// For NoProp: the label embedding `W_Embed` (`classes x d`).
+    fn label_embedding(&self) -> Option<&Tensor> {
         None
     }
 }
@@ -129,6 +165,30 @@ pub const ALGORITHMS: &[AlgorithmInfo] = &[
                       (Kao & Hariharan, NeurIPS 2024).",
         build: ccl::build,
         kinds: VECTORS,
+    },
+    AlgorithmInfo {
+        id: "noprop-dt",
+        label: "NoProp-DT (discrete-time denoising)",
+        description: "Ten blocks, each trained alone to denoise a noisy label given the image; prediction runs the \
+                      noise through them like a diffusion model (Li, Teh & Pascanu, 2025).",
+        build: noprop_dt::build,
+        kinds: &[DatasetKind::Image],
+    },
+    AlgorithmInfo {
+        id: "noprop-ct",
+        label: "NoProp-CT (continuous-time diffusion)",
+        description: "One network, conditioned on a random time, learns to denoise the label under a learned noise \
+                      schedule; prediction runs a 1000-step sampler from noise (Li, Teh & Pascanu, 2025).",
+        build: noprop_ct::build,
+        kinds: &[DatasetKind::Image],
+    },
+    AlgorithmInfo {
+        id: "noprop-fm",
+        label: "NoProp-FM (flow matching)",
+        description: "One network learns the velocity that carries noise to the label embedding, at a random time \
+                      per example; prediction integrates it from noise (Li, Teh & Pascanu, 2025).",
+        build: noprop_fm::build,
+        kinds: &[DatasetKind::Image],
     },
     forwardgnn(
         "forwardgnn-sf",

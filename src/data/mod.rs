@@ -215,10 +215,21 @@ pub fn dataset_info(id: &str) -> Result<&'static DatasetInfo> {
 /// Loads the dataset `id`: synthetic sets are drawn from `rng`; image sets are parsed from `files` (the bytes
 /// of [`DatasetInfo::files`]) and split into train/validation with `rng`.
 pub fn load(id: &str, options: &SyntheticOptions, rng: &mut Rng, files: &DataFiles) -> Result<Dataset> {
+    load_split(id, options, VALIDATION_FRACTION, rng, files)
+}
+
+/// [`load`] holding out `validation` of the official training images (0: none).
+pub fn load_split(
+    id: &str,
+    options: &SyntheticOptions,
+    validation: f32,
+    rng: &mut Rng,
+    files: &DataFiles,
+) -> Result<Dataset> {
     let info = dataset_info(id)?;
     match &info.source {
         Source::Synthetic(build) => build(options, rng),
-        Source::Images(src) => src.load(id, files, VALIDATION_FRACTION, rng),
+        Source::Images(src) => src.load(id, files, validation, rng),
         Source::Graph => Err(Error::invalid("dataset", format!("`{id}` is a graph: train it with a graph algorithm"))),
     }
 }

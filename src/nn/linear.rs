@@ -55,6 +55,13 @@ impl Linear {
         Self::with_init(device, inputs, outputs, true, WeightInit::KaimingUniform, rng)
     }
 
+    /// PyTorch's `nn.Linear` default: weight and bias both `U(±1/sqrt(in))`.
+    pub fn torch(device: &Device, inputs: usize, outputs: usize, rng: &mut Rng) -> Result<Self> {
+        let weight = Param::new(WeightInit::Torch.draw(device, inputs, outputs, inputs, rng)?);
+        let bias = Param::new(WeightInit::Torch.draw(device, 1, outputs, inputs, rng)?);
+        Ok(Linear { weight, bias: Some(bias), input: None })
+    }
+
     /// Weights drawn by `init`; a zero bias if `bias`.
     pub fn with_init(
         device: &Device,

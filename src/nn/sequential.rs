@@ -2,8 +2,9 @@
 //! (`Linear`, activations, batch norm, convolutions, pooling). Graph layers take the graph as an extra input
 //! and are composed by the algorithms themselves.
 
-use super::{ActivationLayer, BatchNorm, Conv2d, Linear, MaxPool2x2, Param};
+use super::{ActivationLayer, BatchNorm, Conv2d, Dropout, Linear, MaxPool2x2, Param};
 use crate::error::Result;
+use crate::rng::Rng;
 use crate::tensor::Tensor;
 
 /// One layer of a [`Sequential`].
@@ -14,11 +15,14 @@ pub enum Layer {
     BatchNorm(BatchNorm),
     Conv2d(Conv2d),
     MaxPool(MaxPool2x2),
+    /// Dropout: a fresh mask from the run's RNG in every training forward, the identity in evaluation.
+    Dropout(Dropout),
 }
 
 impl Layer {
-    fn forward(&mut self, x: Tensor) -> Result<Tensor> {
+    fn forward(&mut self, x: Tensor, rng: &mut Rng) -> Result<Tensor> {
         match self {
+            Layer::Dropout(l) => l.forward(&x, rng),
             Layer::Linear(l) => l.forward(x),
             Layer::Activation(l) => l.forward(x),
             Layer::BatchNorm(l) => l.forward(x),
@@ -34,6 +38,7 @@ impl Layer {
             Layer::BatchNorm(l) => l.infer(x),
             Layer::Conv2d(l) => l.infer(x),
             Layer::MaxPool(l) => l.infer(x),
+            Layer::Dropout(_) => x.try_clone(),
         }
     }
 
@@ -44,6 +49,7 @@ impl Layer {
             Layer::BatchNorm(l) => l.backward(grad),
             Layer::Conv2d(l) => l.backward(grad),
             Layer::MaxPool(l) => l.backward(grad),
+            Layer::Dropout(l) => l.backward(grad),
         }
     }
 
@@ -52,7 +58,7 @@ impl Layer {
             Layer::Linear(l) => l.params_mut().into_iter().collect(),
             Layer::BatchNorm(l) => l.params_mut().into_iter().collect(),
             Layer::Conv2d(l) => l.params_mut(),
-            Layer::Activation(_) | Layer::MaxPool(_) => Vec::new(),
+            Layer::Activation(_) | Layer::MaxPool(_) | Layer::Dropout(_) => Vec::new(),
         }
     }
 }
@@ -69,9 +75,10 @@ impl Sequential {
         Sequential { layers }
     }
 
-    /// Training forward through every layer (each caches what its backward needs).
-    pub fn forward(&mut self, x: Tensor) -> Result<Tensor> {
-        self.layers.iter_mut().try_fold(x, |h, layer| layer.forward(h))
+    /// Training forward through every layer (each caches what its backward needs); dropout masks come from
+    /// `rng`.
+    pub fn forward(&mut self, x: Tensor, rng: &mut Rng) -> Result<Tensor> {
+        self.layers.iter_mut().try_fold(x, |h, layer| layer.forward(h, rng))
     }
 
     /// Evaluation forward, no caching (batch norm uses its running statistics).

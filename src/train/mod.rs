@@ -18,7 +18,7 @@ mod views;
 
 pub use augment::augment;
 pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
-pub use views::CclViews;
+pub use views::{CclViews, NoPropViews};
 
 /// Metrics of one finished epoch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,6 +76,9 @@ pub struct Trainer {
     loss_sum: Tensor,
     local_sum: Option<Tensor>,
     batches_in_epoch: usize,
+    /// Pass within the epoch (`Algorithm::passes_per_epoch`) and training rows seen in the epoch so far.
+    pass: usize,
+    rows_seen: usize,
     history: Vec<EpochMetrics>,
 }
 
@@ -108,7 +111,8 @@ impl Trainer {
         let augment_rng = (cfg.augment && data.image.is_some()).then(|| rng.fork());
         let info = algorithm_info(&cfg.algorithm)?;
         let problem = Problem { inputs: data.features(), classes: data.classes, image: data.image };
-        let algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
+        let mut algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
+        algorithm.init_from_data(data.x_train.slice(ndarray::s![..train_len, ..]), &data.y_train[..train_len])?;
         let loss_sum = device.zeros(1, 1)?;
         Ok(Trainer {
             cfg: cfg.clone(),
@@ -125,6 +129,8 @@ impl Trainer {
             loss_sum,
             local_sum: None,
             batches_in_epoch: 0,
+            pass: 0,
+            rows_seen: 0,
             history: Vec::new(),
         })
     }
@@ -184,7 +190,7 @@ impl Trainer {
 
     /// True when the current epoch has no mini-batch left (call [`Trainer::end_epoch`]).
     pub fn epoch_complete(&self) -> bool {
-        !self.order.is_empty() && self.cursor >= self.order.len()
+        !self.order.is_empty() && self.cursor >= self.order.len() && self.pass + 1 >= self.algorithm.passes_per_epoch()
     }
 
     /// One mini-batch update. Records work on the device and returns without waiting for it.
@@ -193,6 +199,12 @@ impl Trainer {
             if self.epoch_complete() {
                 return Err(Error::invalid("step", "the epoch is complete; call end_epoch first"));
             }
+            if self.order.is_empty() {
+                self.pass = 0;
+            } else {
+                self.pass += 1;
+            }
+            self.algorithm.begin_pass(self.pass);
             self.order = self.shuffle_rng.permutation(self.train_len);
             if self.cfg.steps_per_epoch > 0 {
                 self.order.truncate(self.cfg.steps_per_epoch * self.cfg.batch_size);
@@ -201,6 +213,7 @@ impl Trainer {
         }
         let end = (self.cursor + self.cfg.batch_size).min(self.order.len());
         let index = &self.order[self.cursor..end];
+        self.rows_seen += index.len();
         self.cursor = end;
         let mut batch = host_rows(&self.data.x_train, index);
         if let (Some(rng), Some(shape)) = (self.augment_rng.as_mut(), self.data.image) {
@@ -224,7 +237,7 @@ impl Trainer {
 
     /// Finishes the epoch: reads back the loss, evaluates train and test accuracy, appends to the history.
     pub async fn end_epoch(&mut self) -> Result<EpochMetrics> {
-        let seen: usize = self.cursor.max(1);
+        let seen: usize = self.rows_seen.max(1);
         let loss_sum = self.loss_sum.to_vec().await?.first().copied().unwrap_or(0.0);
         self.loss_sum = self.device.zeros(1, 1)?;
         let batches = self.batches_in_epoch.max(1) as f32;
@@ -246,6 +259,8 @@ impl Trainer {
         self.algorithm.end_epoch(self.epoch);
         self.order.clear();
         self.cursor = 0;
+        self.pass = 0;
+        self.rows_seen = 0;
         self.batches_in_epoch = 0;
         let metrics = EpochMetrics {
             epoch: self.epoch,
@@ -326,7 +341,8 @@ impl Trainer {
 /// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), from the bytes of the
 /// dataset's files (none for the synthetic sets).
 pub fn load_dataset(cfg: &RunConfig, files: &DataFiles) -> Result<Dataset> {
-    let data = data::load(&cfg.dataset, &cfg.data, &mut Rng::new(cfg.seed).fork(), files)?;
+    let validation = if cfg.validation { data::VALIDATION_FRACTION } else { 0.0 };
+    let data = data::load_split(&cfg.dataset, &cfg.data, validation, &mut Rng::new(cfg.seed).fork(), files)?;
     Ok(match cfg.arch {
         // The autoencoder reconstructs pixels in [0, 1] (spec ccl.md §2.4) through four stride-2 halvings.
         crate::config::Architecture::Autoencoder => data.unit_range_padded(16),

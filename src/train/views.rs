@@ -17,7 +17,35 @@ pub struct CclViews {
     pub prototypes: Array2<f32>,
 }
 
+/// What the page shows of a NoProp model: the denoising trajectory and the label embedding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoPropViews {
+    /// Per step of the sampler (the T blocks of DT; evenly spaced checkpoints of CT/FM), `rows x classes`
+    /// class probabilities of the first test images.
+    pub steps: Vec<Array2<f32>>,
+    /// Labels of those test images.
+    pub labels: Vec<u32>,
+    /// `W_Embed`, `classes x d`.
+    pub embedding: Array2<f32>,
+}
+
 impl Trainer {
+    /// NoProp's views on the first `rows` test images, or `None` for other algorithms.
+    pub async fn noprop_views(&self, rows: usize) -> Result<Option<NoPropViews>> {
+        let rows = rows.min(self.data.y_test.len());
+        let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
+        let Some(trajectory) = self.algorithm.noprop_trajectory(&x) else { return Ok(None) };
+        let mut steps = Vec::new();
+        for p in trajectory? {
+            steps.push(p.to_array().await?);
+        }
+        let embedding = match self.algorithm.label_embedding() {
+            Some(w) => w.to_array().await?,
+            None => Array2::zeros((0, 0)),
+        };
+        Ok(Some(NoPropViews { steps, labels: self.data.y_test[..rows].to_vec(), embedding }))
+    }
+
     /// CCL's views for pair `layer` on the first `rows` test images, or `None` for other algorithms.
     pub async fn ccl_views(&self, layer: usize, rows: usize) -> Result<Option<CclViews>> {
         let Some(ccl) = self.algorithm.ccl() else { return Ok(None) };

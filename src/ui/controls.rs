@@ -2,8 +2,9 @@
 //! always holds the settings (see `share.rs`).
 
 use super::{runner, AdapterProbe, Session, TrainState};
+use crate::algorithms::noprop::{embedding_name, parse_embedding};
 use crate::algorithms::{algorithm_info, ALGORITHMS};
-use crate::config::{Architecture, RunConfig};
+use crate::config::{Architecture, EmbeddingKind, RunConfig};
 use crate::data::{dataset_info, DatasetKind, DATASETS};
 use crate::nn::GnnKind;
 use crate::nn::OptimizerConfig;
@@ -25,6 +26,18 @@ const HIDDEN: &[&str] = &[
     "256,256,256,256,256",
     "1024,1024,1024",
 ];
+/// NoProp's block widths offered (1 = the paper's blocks).
+const WIDTHS: &[(f32, &str)] = &[(0.25, "light (×0.25)"), (0.5, "half (×0.5)"), (1.0, "paper (×1)")];
+/// Sampler steps offered for NoProp-CT/FM (1000 in the paper).
+const SAMPLER_STEPS: &[usize] = &[20, 100, 1000];
+/// NoProp's page preset: light blocks, 10,000 training images, 100 sampler steps (see the README for what it
+/// reaches); the paper's blocks are one click away.
+fn noprop_light(cfg: &mut RunConfig) {
+    cfg.noprop.width = 0.25;
+    cfg.noprop.inference_steps = 100;
+    cfg.train_limit = 10_000;
+}
+
 /// Training-set sizes offered for image datasets (0 = all).
 const LIMITS: &[(usize, &str)] = &[(0, "all"), (10_000, "10,000"), (2_000, "2,000"), (256, "256")];
 
@@ -53,6 +66,9 @@ fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architectur
     let (model, link) = (cfg.graph.model, cfg.graph.link);
     *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
     cfg.graph.model = model;
+    if cfg.arch == Architecture::NoProp {
+        noprop_light(cfg);
+    }
     // backprop keeps the task; the ForwardGNN variants imply theirs
     cfg.graph.link = if algorithm == "backprop" { link && kind == DatasetKind::Graph } else { cfg.graph.link };
 }
@@ -181,10 +197,39 @@ pub fn Controls() -> impl IntoView {
                         let m = Architecture::parse(&event_target_value(&ev)).unwrap_or_default();
                         change(Box::new(move |c| { let (a, d) = (c.algorithm.clone(), c.dataset.clone()); switch(c, &a, &d, m) }))
                     }>
-                        {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder")]
+                        {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder"), (Architecture::NoProp, "NoProp blocks")]
                             .into_iter()
                             .map(|(m, label)| view! { <option value=m.name() selected=move || config.with(|c| c.arch == m)>{label}</option> })
                             .collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <Show when=move || config.with(|c| c.arch == Architecture::NoProp)>
+                <label>"Label embedding"
+                    <select id="embedding-select" on:change=move |ev| {
+                        let e = parse_embedding(&event_target_value(&ev)).unwrap_or_default();
+                        change(Box::new(move |c| c.noprop.embedding = e))
+                    }>
+                        {[(EmbeddingKind::OneHot, "one-hot (fixed)"), (EmbeddingKind::Learned, "learned, 20-d"), (EmbeddingKind::Prototype, "prototype images")]
+                            .into_iter()
+                            .map(|(e, label)| view! { <option value=embedding_name(e) selected=move || config.with(|c| c.noprop.embedding == e)>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>"Block width"
+                    <select id="width-select" on:change=move |ev| {
+                        let w = event_target_value(&ev).parse().unwrap_or(0.25);
+                        change(Box::new(move |c| c.noprop.width = w))
+                    }>
+                        {WIDTHS.iter().map(|&(w, label)| view! { <option value=w.to_string() selected=move || config.with(|c| c.noprop.width == w)>{label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class:hidden=move || config.with(|c| !matches!(c.algorithm.as_str(), "noprop-ct" | "noprop-fm"))>"Sampler steps"
+                    <select id="sampler-select" on:change=move |ev| {
+                        let n = event_target_value(&ev).parse().unwrap_or(100);
+                        change(Box::new(move |c| c.noprop.inference_steps = n))
+                    }>
+                        {SAMPLER_STEPS.iter().map(|&n| view! { <option value=n.to_string() selected=move || config.with(|c| c.noprop.inference_steps == n)>{n.to_string()}</option> }).collect_view()}
                     </select>
                 </label>
             </Show>

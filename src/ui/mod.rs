@@ -6,6 +6,7 @@ mod alignment_view;
 mod backend_badge;
 mod controls;
 mod decision_map;
+mod denoising_view;
 mod error_banner;
 mod graph_runner;
 mod graph_view;
@@ -14,11 +15,12 @@ mod line_chart;
 mod metrics_panel;
 mod runner;
 
-use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics};
+use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics, NoPropViews};
 use alignment_view::AlignmentView;
 use backend_badge::BackendBadge;
 use controls::Controls;
 use decision_map::DecisionMapView;
+use denoising_view::DenoisingView;
 use error_banner::ErrorBanner;
 use graph_view::GraphView;
 use image_grid::ImageGrid;
@@ -58,6 +60,8 @@ pub struct TrainState {
     pub loss_names: Vec<String>,
     /// Counter-current learning's views after the last epoch.
     pub ccl: Option<CclViews>,
+    /// NoProp's denoising trajectory and label embedding after the last epoch.
+    pub noprop: Option<NoPropViews>,
     /// Which CCL pair the alignment matrix shows.
     pub alignment_layer: usize,
     /// The model reconstructs its input (the autoencoder): losses are MSE, there is no accuracy.
@@ -221,6 +225,18 @@ pub fn App() -> impl IntoView {
         })
     });
     let has_ccl = move || state.with(|s| s.ccl.is_some());
+    let has_noprop = move || state.with(|s| s.noprop.is_some());
+    let embeddings = Signal::derive(move || {
+        state.with(|s| {
+            let views = s.noprop.as_ref()?;
+            let image = s.gallery.as_ref().map(|g| g.shape)?;
+            let (classes, d) = views.embedding.dim();
+            // Image-sized (prototype) embeddings are drawn as images, the others as a strip per class.
+            let shape = if d == image.iter().product::<usize>() { image } else { [1, 1, d] };
+            let names = s.gallery.as_ref().map(|g| g.class_names.clone()).unwrap_or_default();
+            Some(Gallery::new(shape, &views.embedding, (0..classes as u32).collect(), names))
+        })
+    });
     let reconstructions = Signal::derive(move || state.with(|s| s.reconstructions.clone()));
     let has_reconstructions = move || state.with(|s| s.reconstructions.is_some());
     let loading = move || state.with(|s| s.loading.clone());
@@ -251,6 +267,10 @@ pub fn App() -> impl IntoView {
                     <ImageGrid title="Reconstructions (the forward network's output)" gallery=reconstructions id="reconstructions" columns=8 scale=2.0/>
                 </Show>
                 <MetricsPanel/>
+                <Show when=has_noprop>
+                    <DenoisingView/>
+                    <ImageGrid title="Label embeddings W_Embed, one row per class (fixed for one-hot)" gallery=embeddings id="embeddings" columns=5 scale=4.0/>
+                </Show>
                 <Show when=has_ccl>
                     <AlignmentView/>
                     <ImageGrid title="Feedback prototypes c₀: G's input-shaped output for each class" gallery=prototypes id="prototypes" columns=5 scale=2.0/>
@@ -260,7 +280,7 @@ pub fn App() -> impl IntoView {
                 <LineChart title="Loss" series=loss_series fixed_max=None id="loss-chart"/>
                 <LineChart title="Accuracy" series=accuracy_series fixed_max=Some(1.0) id="accuracy-chart"/>
                 <Show when=has_local>
-                    <LineChart title="Local losses (per layer pair)" series=local_series fixed_max=None id="local-loss-chart"/>
+                    <LineChart title="Local losses (per layer pair or block)" series=local_series fixed_max=None id="local-loss-chart"/>
                 </Show>
             </section>
         </main>

@@ -23,6 +23,8 @@ const MAP_RESOLUTION: usize = 48;
 const GALLERY_SIZE: usize = 24;
 /// Test images in the CCL alignment matrix.
 const ALIGNMENT_ROWS: usize = 20;
+/// Test images in NoProp's denoising trajectory.
+const TRAJECTORY_ROWS: usize = 8;
 
 /// The non-`Send` half of the page state: the GPU context and the current trainer.
 #[derive(Clone, Default)]
@@ -167,6 +169,7 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.memory = None;
         s.gallery = None;
         s.ccl = None;
+        s.noprop = None;
         s.reconstructions = None;
         s.reconstructs = false;
         s.loss_names.clear();
@@ -283,9 +286,11 @@ async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<(
         .collect();
     let layer = state.with_untracked(|s| s.alignment_layer);
     let views = trainer.ccl_views(layer, ALIGNMENT_ROWS).await?;
+    let noprop = trainer.noprop_views(TRAJECTORY_ROWS).await?;
     state.update(|s| {
         s.gallery = Some(gallery);
         s.ccl = views;
+        s.noprop = noprop;
     });
     Ok(())
 }

@@ -1,0 +1,413 @@
+//! NoProp on its equations (spec noprop.md §10.3 checklist): the per-block parameter counts of v2 Table 5, the
+//! schedule identities (`a_t²/c_t = SNR(t) - SNR(t-1)`, ᾱ increasing, `b_1 ≈ 0`, `c_T ≈ 0`), the one-hot special
+//! cases, the moments of `q(z_t|y)`, the denoising gradient and the block's backward against finite
+//! differences, and that block t's update ignores every other block and the classifier's loss.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use bpfree::algorithms::noprop::{denoise, noisy_label, prior_kl, transition, CosineSchedule, LabelEmbedding};
+use bpfree::algorithms::noprop_net::{time_embedding, DenoiseNet, NetKind, NetShape};
+use bpfree::algorithms::{Algorithm, NoPropDt, Problem};
+use bpfree::config::{EmbeddingKind, RunConfig};
+use bpfree::rng::Rng;
+use bpfree::tensor::{Device, Tensor};
+use ndarray::Array2;
+
+fn cpu(t: &Tensor) -> Array2<f32> {
+    match t {
+        Tensor::Cpu(a) => a.clone(),
+        Tensor::Gpu(_) => panic!("expected a CPU tensor"),
+    }
+}
+
+fn arr(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
+    Array2::from_shape_vec((rows, cols), common::random(rows, cols, seed)).unwrap()
+}
+
+fn labels(y: &[u32]) -> Tensor {
+    Tensor::Cpu(Array2::from_shape_fn((y.len(), 1), |(i, _)| y[i] as f32))
+}
+
+#[test]
+fn block_parameter_counts_match_table_5() {
+    use NetKind::{Continuous as C, Discrete as D};
+    let mnist = [1, 28, 28];
+    let cifar = [3, 32, 32];
+    let rows: [(NetKind, [usize; 3], usize, usize, usize); 12] = [
+        (D, mnist, 10, 10, 919_946),
+        (D, mnist, 10, 20, 922_506),
+        (D, mnist, 10, 784, 1_401_738),
+        (D, cifar, 10, 10, 1_215_434),
+        (D, cifar, 10, 3072, 1_992_714),
+        (D, cifar, 100, 100, 1_250_084),
+        (D, cifar, 100, 20, 1_229_604),
+        (C, mnist, 10, 10, 867_722),
+        (C, mnist, 10, 784, 1_482_122),
+        (C, cifar, 10, 20, 1_165_770),
+        (C, cifar, 100, 100, 1_197_860),
+        (C, cifar, 100, 3072, 2_084_708),
+    ];
+    for (kind, image, classes, dim, want) in rows {
+        let shape = NetShape { image, classes, dim, width: 1.0, kind };
+        let net = DenoiseNet::new(&Device::Cpu, shape, &mut Rng::new(1)).unwrap();
+        assert_eq!(net.count(), want, "{kind:?} {image:?} m={classes} d={dim}");
+    }
+}
+
+#[test]
+fn schedule_identities_hold() {
+    let s = CosineSchedule::new(10);
+    for t in 1..=10 {
+        let (a, b, c) = s.coefficients(t);
+        let delta = s.snr(t) - s.snr(t - 1);
+        assert!((a * a / c - delta).abs() <= 1e-9 * delta.max(1.0), "t={t}: a²/c={} vs ΔSNR={delta}", a * a / c);
+        assert!(s.alpha_bar[t] > s.alpha_bar[t - 1], "ᾱ increases at t={t}");
+        assert!(delta > 0.0 && s.loss_weight(t, 0.1) > 0.0, "positive weight at t={t}");
+        if t > 1 {
+            assert!(s.loss_weight(t, 0.1) > s.loss_weight(t - 1, 0.1), "weights increase at t={t}");
+        }
+        assert!(b >= 0.0 && c > 0.0);
+    }
+    let (_, b1, _) = s.coefficients(1);
+    let (a_t, _, c_t) = s.coefficients(10);
+    assert!(b1 < 0.07, "b_1 = {b1} ≈ 0: z_0 barely matters");
+    assert!(c_t < 1e-3 && a_t > 0.99, "c_T = {c_t} ≈ 0, a_T = {a_t} ≈ 1");
+    // The general transition agrees with the schedule's.
+    assert_eq!(transition(s.alpha_bar[4], s.alpha_bar[5]), s.coefficients(5));
+}
+
+#[test]
+fn one_hot_special_cases() {
+    let d = Device::Cpu;
+    let e = LabelEmbedding::new(&d, EmbeddingKind::OneHot, 4, 16, &mut Rng::new(1)).unwrap();
+    assert!(!e.learnable());
+    assert_eq!(cpu(&e.weight.value), Array2::<f32>::eye(4));
+    // û = softmax probabilities, and the loss is the Brier score.
+    let logits = arr(5, 4, 3);
+    let y = [0u32, 1, 2, 3, 1];
+    let (u, _) = e.lookup(&labels(&y)).unwrap();
+    let den = denoise(&Tensor::Cpu(logits.clone()), &e.weight.value, &u, 1.0).unwrap();
+    assert_eq!(cpu(&den.u_hat), cpu(&den.probs));
+    let p = cpu(&den.probs);
+    for (i, &yi) in y.iter().enumerate() {
+        let brier: f32 = (0..4).map(|k| (p[[i, k]] - if k == yi as usize { 1.0 } else { 0.0 }).powi(2)).sum();
+        assert!((cpu(&den.error)[[i, 0]] - brier).abs() < 1e-6);
+    }
+    // The prior KL is the same constant for every class (‖u_y‖² = 1): no gradient, skipped.
+    let ab0 = CosineSchedule::new(10).alpha_bar[0];
+    let kl = prior_kl(ab0, 1.0, 4);
+    assert!(kl > 0.0 && kl < 1e-3, "KL(q(z_0|y) ‖ N(0,I)) = {kl}");
+    // Learned embeddings start with orthonormal rows.
+    let l = LabelEmbedding::new(&d, EmbeddingKind::Learned, 10, 784, &mut Rng::new(2)).unwrap();
+    let w = cpu(&l.weight.value);
+    let gram = w.dot(&w.t());
+    assert!((gram - Array2::<f32>::eye(10)).iter().all(|v| v.abs() < 1e-5), "W Wᵀ = I");
+}
+
+#[test]
+fn posterior_samples_have_the_right_moments() {
+    let s = CosineSchedule::new(10);
+    let rows = 40_000;
+    let u = Array2::from_shape_fn((rows, 3), |(_, j)| [1.0f32, -0.5, 0.0][j]);
+    for t in [1, 5, 9] {
+        let ab = s.alpha_bar[t];
+        let z = cpu(&noisy_label(&Tensor::Cpu(u.clone()), ab, 7 + t as u64).unwrap());
+        for j in 0..3 {
+            let col = z.column(j);
+            let mean = col.mean().unwrap() as f64;
+            let var = col.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / rows as f64;
+            let want_mean = ab.sqrt() * f64::from(u[[0, j]]);
+            assert!((mean - want_mean).abs() < 0.015, "t={t} j={j}: mean {mean} vs {want_mean}");
+            assert!((var - (1.0 - ab)).abs() < 0.02 * (1.0 - ab).max(0.1), "t={t} j={j}: var {var} vs {}", 1.0 - ab);
+        }
+    }
+}
+
+/// Central finite differences of `f` at `x` against `grad`, every coordinate.
+fn check(name: &str, x: &Array2<f32>, grad: &Array2<f32>, mut f: impl FnMut(&Array2<f32>) -> f64) {
+    // Small steps: the tiny blocks have few ReLU units, and a larger step crosses their kinks.
+    let h = 1e-3f32;
+    for idx in x.indexed_iter().map(|(i, _)| i) {
+        let (mut plus, mut minus) = (x.clone(), x.clone());
+        plus[idx] += h;
+        minus[idx] -= h;
+        let numeric = (f(&plus) - f(&minus)) / (2.0 * f64::from(h));
+        let analytic = f64::from(grad[idx]);
+        assert!(
+            (numeric - analytic).abs() <= 2e-2 * numeric.abs().max(analytic.abs()).max(0.05),
+            "{name} at {idx:?}: {numeric} vs {analytic}"
+        );
+    }
+}
+
+#[test]
+fn denoising_gradient_matches_finite_differences() {
+    let logits = arr(4, 3, 11);
+    let embed = arr(3, 5, 12);
+    let u = arr(4, 5, 13);
+    let w = 0.7f32;
+    let den = denoise(&Tensor::Cpu(logits.clone()), &Tensor::Cpu(embed.clone()), &Tensor::Cpu(u.clone()), w).unwrap();
+    let loss = |l: &Array2<f32>| {
+        let d = denoise(&Tensor::Cpu(l.clone()), &Tensor::Cpu(embed.clone()), &Tensor::Cpu(u.clone()), w).unwrap();
+        f64::from(w) * cpu(&d.error).iter().map(|&v| f64::from(v)).sum::<f64>()
+    };
+    check("dL/dlogits", &logits, &cpu(&den.grad_logits), loss);
+}
+
+fn tiny_shape(kind: NetKind, dim: usize) -> NetShape {
+    NetShape { image: [1, 14, 14], classes: 3, dim, width: 0.1, kind }
+}
+
+#[test]
+fn block_backward_matches_finite_differences() {
+    for (kind, dim) in [(NetKind::Discrete, 3), (NetKind::Continuous, 3), (NetKind::Discrete, 196)] {
+        let shape = tiny_shape(kind, dim);
+        let x = Tensor::Cpu(arr(4, 196, 21));
+        let z = arr(4, dim, 22);
+        let r = arr(4, 3, 23);
+        let time = (kind == NetKind::Continuous)
+            .then(|| Tensor::Cpu(Array2::from_shape_vec((4, 64), time_embedding(&[0.1, 0.5, 0.7, 0.9])).unwrap()));
+        let mut net = DenoiseNet::new(&Device::Cpu, shape, &mut Rng::new(5)).unwrap();
+        let run = |net: &mut DenoiseNet, z: &Array2<f32>| {
+            let t = time.as_ref().map(|t| t.try_clone().unwrap());
+            net.forward(x.try_clone().unwrap(), Tensor::Cpu(z.clone()), t, &mut Rng::new(9)).unwrap()
+        };
+        run(&mut net, &z);
+        let dz = cpu(&net.backward(&Tensor::Cpu(r.clone())).unwrap());
+        let mut probe = DenoiseNet::new(&Device::Cpu, shape, &mut Rng::new(5)).unwrap();
+        check(&format!("{kind:?} d={dim} dL/dz"), &z, &dz, |z| {
+            let y = cpu(&run(&mut probe, z));
+            y.iter().zip(r.iter()).map(|(a, b)| f64::from(a * b)).sum()
+        });
+    }
+}
+
+fn tiny_dt(seed: u64, device: &Device) -> NoPropDt {
+    let mut cfg = RunConfig::preset("noprop-dt", "mnist");
+    cfg.noprop.width = 0.1;
+    cfg.noprop.blocks = 4;
+    let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+    NoPropDt::new(&cfg, problem, device, &mut Rng::new(seed)).unwrap()
+}
+
+fn block_params(dt: &mut NoPropDt, b: usize) -> Vec<Array2<f32>> {
+    dt.blocks[b].params_mut().into_iter().map(|p| cpu(&p.value)).collect()
+}
+
+#[test]
+fn a_block_update_ignores_every_other_loss() {
+    let x = Tensor::Cpu(arr(6, 196, 31));
+    let y = labels(&[0, 1, 2, 0, 1, 2]);
+    let mut a = tiny_dt(3, &Device::Cpu);
+    let mut b = tiny_dt(3, &Device::Cpu);
+    // Model b differs in block 1 (0-based), i.e. in block 2's loss, and in the classifier (the CE loss).
+    for p in b.blocks[1].params_mut() {
+        p.value = Tensor::Cpu(cpu(&p.value).mapv(|v| v * 1.5 + 0.01));
+    }
+    for p in b.head.params_mut() {
+        p.value = Tensor::Cpu(cpu(&p.value).mapv(|v| -v));
+    }
+    let before: Vec<Vec<Array2<f32>>> = (0..4).map(|k| block_params(&mut a, k)).collect();
+    a.set_active(2);
+    b.set_active(2);
+    a.step(x.try_clone().unwrap(), &y).unwrap();
+    b.step(x, &y).unwrap();
+    assert_eq!(block_params(&mut a, 2), block_params(&mut b, 2), "block 3's update is the same");
+    assert_ne!(block_params(&mut a, 2), before[2], "block 3 moved");
+    for k in [0, 1, 3] {
+        assert_eq!(block_params(&mut a, k), before[k], "block {} untouched by block 3's step", k + 1);
+    }
+}
+
+#[test]
+fn dt_steps_agree_on_cpu_and_gpu() {
+    let Some(gpu) = common::gpu() else { return };
+    let x = arr(6, 196, 41);
+    let y = [0u32, 1, 2, 2, 1, 0];
+    let mut c = tiny_dt(4, &Device::Cpu);
+    let mut g = tiny_dt(4, &gpu);
+    for step in 0..3 {
+        c.set_active(step % 4);
+        g.set_active(step % 4);
+        let lc = cpu(&c.step(Tensor::Cpu(x.clone()), &labels(&y)).unwrap());
+        let xg = gpu.from_array(&x).unwrap();
+        let yg = gpu.from_array(&Array2::from_shape_fn((6, 1), |(i, _)| y[i] as f32)).unwrap();
+        let lg = pollster::block_on(g.step(xg, &yg).unwrap().to_array()).unwrap();
+        common::assert_close("noprop-dt step loss", lg.as_slice().unwrap(), lc.as_slice().unwrap(), 1e-3);
+    }
+    let pc = cpu(&c.predict(&Tensor::Cpu(x.clone())).unwrap());
+    let pg = pollster::block_on(g.predict(&gpu.from_array(&x).unwrap()).unwrap().to_array()).unwrap();
+    common::assert_close("noprop-dt sampler logits", pg.as_slice().unwrap(), pc.as_slice().unwrap(), 1e-3);
+}
+
+#[test]
+fn learned_embedding_gradient_matches_finite_differences() {
+    // L_t = w Σ_i ‖û_i - u_i‖² + (1/B) Σ_i CE_i + (1/B) Σ_i ½ ᾱ_0 ‖u_i‖² (+ const) as a function of W_Embed, with
+    // the noise and dropout of a fresh model of the same seed: W_Embed enters through û, the target, z_{t-1}
+    // and z_T (spec §2.6).
+    let build = || {
+        let mut cfg = RunConfig::preset("noprop-dt", "mnist");
+        cfg.noprop.width = 0.1;
+        cfg.noprop.blocks = 4;
+        cfg.noprop.embedding = EmbeddingKind::Learned;
+        let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+        let mut dt = NoPropDt::new(&cfg, problem, &Device::Cpu, &mut Rng::new(8)).unwrap();
+        dt.set_active(1);
+        dt
+    };
+    let x = arr(5, 196, 51);
+    let y = [0u32, 1, 2, 1, 0];
+    let mut dt = build();
+    dt.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+    let w0 = cpu(&dt.embedding.weight.value);
+    let grad = cpu(dt.embedding.weight.grad.as_ref().unwrap());
+    let s = CosineSchedule::new(4);
+    let weight = s.loss_weight(2, 0.1) / 5.0;
+    check("dL/dW_Embed", &w0, &grad, |w| {
+        let mut probe = build();
+        probe.embedding.weight.value = Tensor::Cpu(w.clone());
+        let (err, ce) = probe.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+        let kl: f64 = y
+            .iter()
+            .map(|&k| 0.5 * s.alpha_bar[0] * w.row(k as usize).iter().map(|v| f64::from(v * v)).sum::<f64>())
+            .sum();
+        weight * cpu(&err).sum() as f64 + (cpu(&ce).sum() as f64 + kl) / 5.0
+    });
+}
+
+#[test]
+fn backprop_baseline_gradients_match_finite_differences() {
+    // The mixing weights w_t of z_t = (1 - tanh w_t) z_{t-1} + tanh(w_t) û_t, and the first block's bias
+    // reached through every later block (end-to-end backprop, spec §2.8).
+    use bpfree::algorithms::NoPropBackprop;
+    let build = || {
+        let mut cfg = RunConfig::preset_for("backprop", "mnist", bpfree::config::Architecture::NoProp);
+        cfg.noprop.width = 0.1;
+        cfg.noprop.blocks = 3;
+        let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+        NoPropBackprop::new(&cfg, problem, &Device::Cpu, &mut Rng::new(6)).unwrap()
+    };
+    let x = arr(5, 196, 61);
+    let y = [0u32, 1, 2, 1, 0];
+    let mut bp = build();
+    bp.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+    let mean_ce = |bp: &mut NoPropBackprop| {
+        let ce = bp.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+        cpu(&ce).sum() as f64 / 5.0
+    };
+    for t in 0..3 {
+        let w = cpu(&bp.mix[t].value);
+        let g = cpu(bp.mix[t].grad.as_ref().unwrap());
+        check(&format!("dL/dw_{}", t + 1), &w, &g, |w| {
+            let mut probe = build();
+            probe.mix[t].value = Tensor::Cpu(w.clone());
+            mean_ce(&mut probe)
+        });
+    }
+    let last = bp.blocks[0].params_mut().len() - 1;
+    let b = cpu(&bp.blocks[0].params_mut()[last].value);
+    let g = cpu(bp.blocks[0].params_mut()[last].grad.as_ref().unwrap());
+    check("dL/d(block 1's output bias)", &b, &g, |b| {
+        let mut probe = build();
+        probe.blocks[0].params_mut()[last].value = Tensor::Cpu(b.clone());
+        mean_ce(&mut probe)
+    });
+}
+
+#[test]
+fn flow_matching_gradients_match_finite_differences() {
+    // L = (1/B) Σ ‖Net(x, z_t, t) W - (u - z_0)‖² + (1/B) Σ CE(W_out (z_t + (1 - t) v) + b_out) with a learned
+    // W_Embed (spec §4.2): W enters through v, the target u and z_t = t u + (1 - t) z_0.
+    use bpfree::algorithms::NoPropFm;
+    let build = || {
+        let mut cfg = RunConfig::preset("noprop-fm", "mnist");
+        cfg.noprop.width = 0.1;
+        cfg.noprop.embedding = EmbeddingKind::Learned;
+        let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+        NoPropFm::new(&cfg, problem, &Device::Cpu, &mut Rng::new(9)).unwrap()
+    };
+    let x = arr(5, 196, 71);
+    let y = [2u32, 1, 0, 1, 2];
+    let mut fm = build();
+    fm.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+    let w0 = cpu(&fm.embedding.weight.value);
+    let grad = cpu(fm.embedding.weight.grad.as_ref().unwrap());
+    check("FM dL/dW_Embed", &w0, &grad, |w| {
+        let mut probe = build();
+        probe.embedding.weight.value = Tensor::Cpu(w.clone());
+        let (err, ce) = probe.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+        (cpu(&err).sum() as f64 + cpu(&ce).sum() as f64) / 5.0
+    });
+}
+
+#[test]
+fn learned_schedule_is_monotone_with_exact_derivatives() {
+    use bpfree::algorithms::noprop_schedule::LearnedSchedule;
+    let s = LearnedSchedule::new(&mut Rng::new(3));
+    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+    assert!((s.alpha_bar(0.0) - sigmoid(-5.0)).abs() < 1e-12 && (s.alpha_bar(1.0) - sigmoid(5.0)).abs() < 1e-12);
+    let snr = |s: &LearnedSchedule, t: f64| {
+        let a = s.alpha_bar(t);
+        a / (1.0 - a)
+    };
+    for k in 1..20 {
+        let t = k as f64 / 20.0;
+        assert!(s.alpha_bar(t) > s.alpha_bar(t - 0.05), "ᾱ increases at t={t}");
+        let at = s.at(t, true);
+        let h = 1e-5;
+        let numeric = (snr(&s, t + h) - snr(&s, t - h)) / (2.0 * h);
+        assert!(
+            (at.snr_prime.v - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+            "SNR'({t}) {} vs {numeric}",
+            at.snr_prime.v
+        );
+        // ∂ᾱ/∂ψ and ∂SNR'/∂ψ against central differences.
+        for i in [0, 3, 64 + 5, 128 + 7, 192, 193] {
+            let (mut p, mut m) = (s.clone(), s.clone());
+            p.psi[i] += h;
+            m.psi[i] -= h;
+            let (ap, am) = (p.at(t, false), m.at(t, false));
+            let da = (ap.alpha_bar.v - am.alpha_bar.v) / (2.0 * h);
+            let ds = (ap.snr_prime.v - am.snr_prime.v) / (2.0 * h);
+            assert!((at.alpha_bar.g[i] - da).abs() < 1e-6 * da.abs().max(1.0), "∂ᾱ/∂ψ_{i} at {t}");
+            assert!((at.snr_prime.g[i] - ds).abs() < 1e-5 * ds.abs().max(1.0), "∂SNR'/∂ψ_{i} at {t}");
+        }
+    }
+}
+
+#[test]
+fn ct_schedule_gradient_matches_finite_differences_of_the_loss() {
+    use bpfree::algorithms::NoPropCt;
+    let build = |psi: Option<Vec<f64>>| {
+        let mut cfg = RunConfig::preset("noprop-ct", "mnist");
+        cfg.noprop.width = 0.1;
+        cfg.noprop.embedding = EmbeddingKind::Learned;
+        let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+        let mut ct = NoPropCt::new(&cfg, problem, &Device::Cpu, &mut Rng::new(12)).unwrap();
+        if let Some(p) = psi {
+            ct.schedule.psi = p;
+        }
+        ct
+    };
+    let x = arr(6, 196, 81);
+    let y = [0u32, 1, 2, 2, 1, 0];
+    let mut ct = build(None);
+    let step = ct.accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap();
+    let psi = ct.schedule.psi.clone();
+    for i in [0, 1, 70, 150, 192, 193] {
+        let h = 1e-3;
+        let at = |delta: f64| {
+            let mut p = psi.clone();
+            p[i] += delta;
+            build(Some(p)).accumulate_gradients(Tensor::Cpu(x.clone()), &labels(&y)).unwrap().objective
+        };
+        let numeric = (at(h) - at(-h)) / (2.0 * h);
+        let analytic = step.grad_psi[i];
+        assert!(
+            (numeric - analytic).abs() <= 2e-2 * numeric.abs().max(analytic.abs()).max(1e-2),
+            "∂L/∂ψ_{i}: {numeric} vs {analytic}"
+        );
+    }
+}
