@@ -33,6 +33,8 @@ pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench_forwardgnn;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod bench_noprop;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_graph;
@@ -40,6 +42,8 @@ pub mod cli_graph;
 pub mod repro;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod repro_forwardgnn;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod repro_noprop;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

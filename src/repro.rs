@@ -56,7 +56,8 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ccl") => ccl(&args[1..]),
         Some("forwardgnn") => crate::repro_forwardgnn::run(&args[1..]),
-        Some(other) => Err(Error::invalid("repro", format!("`{other}` (papers: ccl, forwardgnn)"))),
+        Some("noprop") => crate::repro_noprop::run(&args[1..]),
+        Some(other) => Err(Error::invalid("repro", format!("`{other}` (papers: ccl, forwardgnn, noprop)"))),
         None => Err(Error::invalid("repro", "name a paper: `bpfree repro ccl [--quick]`")),
     }
 }

@@ -2,6 +2,7 @@
 //! omitted, and back. A broken link is an error the page shows, never a panic; unknown keys are rejected so
 //! a typo does not silently run something else.
 
+use crate::algorithms::noprop::{embedding_name, parse_embedding};
 use crate::config::{Architecture, RunConfig, CONFIG_VERSION};
 use crate::error::{Error, Result};
 use crate::nn::{GnnKind, OptimizerConfig};
@@ -65,6 +66,13 @@ pub fn encode(cfg: &RunConfig) -> String {
     put("clip", cfg.grad_clip.to_string(), d.grad_clip.to_string());
     put("fblr", cfg.ccl.feedback_lr.to_string(), d.ccl.feedback_lr.to_string());
     put("limit", cfg.train_limit.to_string(), d.train_limit.to_string());
+    if cfg.arch == Architecture::NoProp {
+        let (n, e) = (&cfg.noprop, &d.noprop);
+        put("embed", embedding_name(n.embedding).into(), embedding_name(e.embedding).into());
+        put("width", n.width.to_string(), e.width.to_string());
+        put("blocks", n.blocks.to_string(), e.blocks.to_string());
+        put("steps", n.inference_steps.to_string(), e.inference_steps.to_string());
+    }
     parts.join("&")
 }
 
@@ -166,6 +174,25 @@ pub fn decode(query: &str) -> Result<RunConfig> {
                     .ok_or_else(|| bad("a learning rate"))?
             }
             "limit" => cfg.train_limit = value.parse().map_err(|_| bad("a whole number"))?,
+            "embed" => cfg.noprop.embedding = parse_embedding(value)?,
+            "width" => {
+                cfg.noprop.width = value
+                    .parse()
+                    .ok()
+                    .filter(|w: &f32| *w > 0.0 && *w <= 4.0)
+                    .ok_or_else(|| bad("a width multiplier in (0, 4]"))?
+            }
+            "blocks" => {
+                cfg.noprop.blocks =
+                    value.parse().ok().filter(|b| (1..=50).contains(b)).ok_or_else(|| bad("1 to 50 blocks"))?
+            }
+            "steps" => {
+                cfg.noprop.inference_steps = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| bad("1 to 10,000 sampler steps"))?
+            }
             _ => return Err(Error::invalid("link", format!("unknown key `{key}`"))),
         }
     }
@@ -179,6 +206,26 @@ pub fn decode(query: &str) -> Result<RunConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn noprop_links_round_trip() {
+        let mut cfg = RunConfig::preset("noprop-fm", "fashion-mnist");
+        cfg.noprop.embedding = crate::config::EmbeddingKind::Prototype;
+        cfg.noprop.width = 0.25;
+        cfg.noprop.inference_steps = 100;
+        cfg.train_limit = 10_000;
+        let link = encode(&cfg);
+        assert!(
+            link.contains("embed=prototype") && link.contains("width=0.25") && link.contains("steps=100"),
+            "{link}"
+        );
+        assert_eq!(decode(&link).unwrap(), cfg);
+        let bp = RunConfig::preset_for("backprop", "mnist", Architecture::NoProp);
+        assert_eq!(decode(&encode(&bp)).unwrap(), bp);
+        assert!(decode("dataset=mnist&algo=noprop-dt&width=0").is_err());
+        assert!(decode("dataset=mnist&algo=noprop-dt&embed=nope").is_err());
+        assert!(decode("dataset=karate&algo=noprop-dt").is_err(), "NoProp trains on images");
+    }
 
     #[test]
     fn graph_links_round_trip() {

@@ -411,3 +411,33 @@ fn ct_schedule_gradient_matches_finite_differences_of_the_loss() {
         );
     }
 }
+
+/// The browser test's setting (tests/web.rs) natively: the page's light preset, 256 MNIST test images in
+/// batches of 64, blocks 1, 5 and 10 trained for two passes each; every trained block's loss falls.
+#[test]
+fn light_preset_steps_lower_each_trained_blocks_loss() {
+    let files = bpfree::data::read_files("mnist", std::path::Path::new("www/data")).unwrap();
+    let images = &files["images/mnist/t10k-images-idx3-ubyte.gz"];
+    let labels_gz = &files["images/mnist/t10k-labels-idx1-ubyte.gz"];
+    let raw = bpfree::data::idx_pair("t10k-images", images, "t10k-labels", labels_gz).unwrap();
+    let n = 256;
+    let x: Vec<f32> = raw.pixels[..n * 784].iter().map(|&p| (f32::from(p) / 255.0 - 0.1307) / 0.3081).collect();
+    let y: Vec<u32> = raw.labels[..n].iter().map(|&l| u32::from(l)).collect();
+    let mut cfg = RunConfig::preset("noprop-dt", "mnist");
+    cfg.noprop.width = 0.25;
+    let problem = Problem { inputs: 784, classes: 10, image: Some([1, 28, 28]) };
+    let mut dt = NoPropDt::new(&cfg, problem, &Device::Cpu, &mut Rng::new(1)).unwrap();
+    for block in [0, 4, 9] {
+        dt.set_active(block);
+        let mut losses = Vec::new();
+        for step in 0..8 {
+            let rows = (step % 4) * 64..(step % 4 + 1) * 64;
+            let xb = Array2::from_shape_vec((64, 784), x[rows.start * 784..rows.end * 784].to_vec()).unwrap();
+            let err = cpu(&dt.step(Tensor::Cpu(xb), &labels(&y[rows])).unwrap());
+            losses.push(err.mean().unwrap());
+        }
+        let (first, last) = (losses[..2].iter().sum::<f32>(), losses[6..].iter().sum::<f32>());
+        eprintln!("block {}: {losses:?}", block + 1);
+        assert!(last < first, "block {}'s loss did not fall: {losses:?}", block + 1);
+    }
+}

@@ -295,6 +295,37 @@ async fn ccl_steps_on_mnist_lower_every_local_loss() {
     }
 }
 
+/// NoProp (issue #6): the page's light preset (blocks ×0.25) on 256 MNIST images in batches of 64 on the WebGPU
+/// adapter (CPU in Firefox): blocks 1, 5 and 10 trained for two passes each; each trained block's loss falls.
+#[wasm_bindgen_test]
+async fn noprop_dt_light_steps_lower_each_trained_blocks_loss() {
+    use bpfree::algorithms::{Algorithm, NoPropDt, Problem};
+    let images = include_bytes!("../www/data/images/mnist/t10k-images-idx3-ubyte.gz");
+    let labels = include_bytes!("../www/data/images/mnist/t10k-labels-idx1-ubyte.gz");
+    let raw = bpfree::data::idx_pair("t10k-images", images, "t10k-labels", labels).unwrap();
+    let x: Vec<f32> = raw.pixels[..256 * 784].iter().map(|&p| (f32::from(p) / 255.0 - 0.1307) / 0.3081).collect();
+    let y: Vec<f32> = raw.labels[..256].iter().map(|&l| f32::from(l)).collect();
+    let device = webgpu().await.unwrap_or(Device::Cpu);
+    let mut cfg = RunConfig::preset("noprop-dt", "mnist");
+    cfg.noprop.width = 0.25;
+    let problem = Problem { inputs: 784, classes: 10, image: Some([1, 28, 28]) };
+    let mut dt = NoPropDt::new(&cfg, problem, &device, &mut Rng::new(1)).unwrap();
+    for block in [0, 4, 9] {
+        dt.set_active(block);
+        let mut losses = Vec::new();
+        for step in 0..8 {
+            let r = (step % 4) * 64;
+            let xb = device.tensor(64, 784, &x[r * 784..(r + 64) * 784]).unwrap();
+            let yb = device.tensor(64, 1, &y[r..r + 64]).unwrap();
+            let err = dt.step(xb, &yb).unwrap().to_vec().await.unwrap();
+            losses.push(err.iter().sum::<f32>() / 64.0);
+        }
+        console_log!("NoProp-DT block {} on {}: ‖û−u‖² {:?}", block + 1, device.describe(), losses);
+        let (first, last) = (losses[0] + losses[1], losses[6] + losses[7]);
+        assert!(last < first, "block {}'s loss did not fall: {losses:?}", block + 1);
+    }
+}
+
 /// ForwardGNN (issue #4): SF-GCN on the karate club trains a few epochs on the WebGPU adapter (CPU in
 /// Firefox) and its validation accuracy rises while the layer's loss falls.
 #[wasm_bindgen_test]
