@@ -20,13 +20,7 @@ struct Row {
     seconds_per_step: f64,
 }
 
-fn measure(
-    name: &'static str,
-    batch: usize,
-    steps: usize,
-    width: f32,
-    build: BuildFn,
-) -> Result<Row> {
+fn measure(name: &'static str, batch: usize, steps: usize, width: f32, build: BuildFn) -> Result<Row> {
     let device = pollster::block_on(Device::open(BackendChoice::Gpu))?;
     if !matches!(device, Device::Gpu(_)) {
         return Err(Error::invalid("bench", "bench noprop measures device memory: it needs a GPU adapter"));
@@ -76,7 +70,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let batch: usize = value("--batch").and_then(|v| v.parse().ok()).unwrap_or(128);
     let width: f32 = value("--width").and_then(|v| v.parse().ok()).unwrap_or(1.0);
     let steps: usize = value("--steps").and_then(|v| v.parse().ok()).unwrap_or(2);
-    println!("NoProp memory on MNIST-shaped batches of {batch}, blocks x{width}, {steps} step(s) per pass, GPU adapter:");
+    println!(
+        "NoProp memory on MNIST-shaped batches of {batch}, blocks x{width}, {steps} step(s) per pass, GPU adapter:"
+    );
     let rows = [
         measure("NoProp-DT (one block at a time)", batch, steps, width, dt)?,
         measure("backprop through all blocks", batch, steps, width, bp)?,

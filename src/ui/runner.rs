@@ -247,7 +247,13 @@ async fn take_trainer(
     }
     let data = ensure_dataset(session, cfg, state).await?;
     state.update(|s| s.loading = None);
-    let device = device_for(cfg.backend, session.0.borrow().gpu.clone(), probe)?;
+    // NoProp-CT reads its schedule's gradient back inside every step, which WebGPU in a page cannot wait for:
+    // on *Auto* it runs on the CPU (choosing WebGPU explicitly gets the step's error message).
+    let choice = match (cfg.backend, cfg.algorithm.as_str()) {
+        (BackendChoice::Auto, "noprop-ct") => BackendChoice::Cpu,
+        (choice, _) => choice,
+    };
+    let device = device_for(choice, session.0.borrow().gpu.clone(), probe)?;
     let trainer = Trainer::with_dataset(cfg, device, data)?;
     let device_text = trainer.device().describe();
     let parameters = trainer.parameter_count();
