@@ -286,6 +286,31 @@ fn page_trains_on_webgpu_and_loss_falls() {
     println!("ForwardGNN-CE on karate links: {}", s.text("#depth-results"));
     assert!(s.text("#accuracy-chart").contains("ROC-AUC"));
 
+    // NoProp-DT (issue #6), the page's light blocks on 256 MNIST images, one epoch (10 passes, one per block)
+    // on the wasm CPU: the denoising trajectory, the label embeddings and every block's loss curve appear.
+    let noprop = format!("{url}?dataset=mnist&algo=noprop-dt&model=noprop&width=0.25&limit=256&backend=cpu");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": noprop}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for("MNIST to load", 120, |s| {
+        s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
+            == json!(true)
+    });
+    s.click("#step-button");
+    s.wait_for("NoProp epoch 1", 400, |s| s.epoch() >= 1);
+    s.wait_for("the NoProp views", 60, |s| {
+        s.script("return !!document.getElementById('denoising') && !!document.getElementById('embeddings');")
+            == json!(true)
+    });
+    let legend = s.text("#local-loss-chart");
+    let accuracy = s.text("#test-accuracy");
+    println!("NoProp-DT light on 256 MNIST images, 1 epoch: test accuracy {accuracy}; local losses: {legend}");
+    assert!(legend.contains("block 1") && legend.contains("block 10") && legend.contains("classifier CE"));
+    let width = s.script("return document.getElementById('denoising').width;");
+    assert!(width.as_u64().unwrap_or(0) > 100, "trajectory canvas drawn: {width}");
+    let shot = driver.get(&format!("/session/{}/screenshot", s.id));
+    let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
+    std::fs::write(root.join("target").join("e2e-noprop-screenshot.png"), png).unwrap();
+
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
     let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();

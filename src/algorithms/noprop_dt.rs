@@ -192,8 +192,9 @@ impl Algorithm for NoPropDt {
         block + self.head.parameter_count() + if self.embedding.learnable() { self.embedding.weight.len() } else { 0 }
     }
 
+    /// Block t's mean `‖û - u‖²` (unweighted), then the classifier's CE.
     fn local_loss_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = (1..=self.blocks.len()).map(|t| format!("block {t} ‖û−u‖²")).collect();
+        let mut names: Vec<String> = (1..=self.blocks.len()).map(|t| format!("block {t}")).collect();
         names.push("classifier CE".into());
         names
     }

@@ -153,7 +153,7 @@ pub fn Controls() -> impl IntoView {
                     {LEARNING_RATES.iter().map(|&lr| view! { <option value=lr.to_string() selected=move || config.with(|c| c.optimizer.lr() == lr)>{lr.to_string()}</option> }).collect_view()}
                 </select>
             </label>
-            <label class:hidden=graph>"Hidden layers"
+            <label class:hidden=move || graph() || config.with(|c| c.arch == Architecture::NoProp)>"Hidden layers"
                 <select id="hidden-select" on:change=move |ev| {
                     let hidden: Vec<usize> = event_target_value(&ev).split(',').filter_map(|s| s.parse().ok()).collect();
                     change(Box::new(move |c| c.model.hidden = hidden))
@@ -165,7 +165,7 @@ pub fn Controls() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label class:hidden=graph>"Activation"
+            <label class:hidden=move || graph() || config.with(|c| c.arch == Architecture::NoProp)>"Activation"
                 <select id="activation-select" on:change=move |ev| {
                     let f = match event_target_value(&ev).as_str() {
                         "tanh" => Activation::Tanh,

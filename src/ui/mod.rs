@@ -280,7 +280,7 @@ pub fn App() -> impl IntoView {
                 <LineChart title="Loss" series=loss_series fixed_max=None id="loss-chart"/>
                 <LineChart title="Accuracy" series=accuracy_series fixed_max=Some(1.0) id="accuracy-chart"/>
                 <Show when=has_local>
-                    <LineChart title="Local losses (per layer pair or block)" series=local_series fixed_max=None id="local-loss-chart"/>
+                    <LineChart title="Local losses (per layer pair; NoProp: each block's ‖û − u‖²)" series=local_series fixed_max=None id="local-loss-chart"/>
                 </Show>
             </section>
         </main>

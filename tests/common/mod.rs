@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use bpfree::rng::Rng;
-use bpfree::tensor::{Device, Gpu};
+use bpfree::tensor::{Device, Gpu, Tensor};
+use ndarray::Array2;
 
 /// The native wgpu adapter, or None (the test then skips) — unless `REQUIRE_GPU=1`, which makes a missing
 /// adapter a failure, as in CI.
@@ -49,4 +50,39 @@ macro_rules! device_test {
             }
         }
     };
+}
+
+/// The values of a CPU tensor.
+pub fn cpu(t: &Tensor) -> Array2<f32> {
+    match t {
+        Tensor::Cpu(a) => a.clone(),
+        Tensor::Gpu(_) => panic!("expected a CPU tensor"),
+    }
+}
+
+/// A seeded `rows x cols` matrix of [`random`] values.
+pub fn arr(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
+    Array2::from_shape_vec((rows, cols), random(rows, cols, seed)).unwrap()
+}
+
+/// Class ids as the `rows x 1` label column the algorithms take.
+pub fn labels(y: &[u32]) -> Tensor {
+    Tensor::Cpu(Array2::from_shape_fn((y.len(), 1), |(i, _)| y[i] as f32))
+}
+
+/// Central finite differences of `f` at `x` against `grad`, every coordinate.
+pub fn check(name: &str, x: &Array2<f32>, grad: &Array2<f32>, mut f: impl FnMut(&Array2<f32>) -> f64) {
+    // Small steps: the tiny blocks have few ReLU units, and a larger step crosses their kinks.
+    let h = 1e-3f32;
+    for idx in x.indexed_iter().map(|(i, _)| i) {
+        let (mut plus, mut minus) = (x.clone(), x.clone());
+        plus[idx] += h;
+        minus[idx] -= h;
+        let numeric = (f(&plus) - f(&minus)) / (2.0 * f64::from(h));
+        let analytic = f64::from(grad[idx]);
+        assert!(
+            (numeric - analytic).abs() <= 2e-2 * numeric.abs().max(analytic.abs()).max(0.05),
+            "{name} at {idx:?}: {numeric} vs {analytic}"
+        );
+    }
 }
