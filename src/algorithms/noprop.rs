@@ -7,7 +7,7 @@
 
 pub use crate::config::EmbeddingKind;
 use crate::error::{Error, Result};
-use crate::nn::Param;
+use crate::nn::{orthonormal_rows, Param};
 use crate::rng::Rng;
 use crate::tensor::{
     add_scaled, matmul, mse, one_hot, random, reduce, softmax, softmax_backward, Device, Distribution, Reduction,
@@ -128,7 +128,9 @@ impl LabelEmbedding {
         let d = embedding_dim(kind, classes, pixels);
         let w: Vec<f32> = match kind {
             EmbeddingKind::OneHot => (0..classes * d).map(|i| if i / d == i % d { 1.0 } else { 0.0 }).collect(),
-            EmbeddingKind::Learned => orthonormal_rows(classes, d, rng),
+            EmbeddingKind::Learned => {
+                orthonormal_rows(classes, d, rng).into_iter().flatten().map(|v| v as f32).collect()
+            }
             EmbeddingKind::Prototype => vec![0.0; classes * d],
         };
         Ok(LabelEmbedding { kind, weight: Param::new(device.tensor(classes, d, &w)?) })
@@ -142,6 +144,14 @@ impl LabelEmbedding {
     /// `d`.
     pub fn dim(&self) -> usize {
         self.weight.value.cols()
+    }
+
+    /// For prototype embeddings, sets the rows to the class medoids of the training images; else nothing.
+    pub fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32], rng: &mut Rng) -> Result<()> {
+        match self.kind {
+            EmbeddingKind::Prototype => self.set_prototypes(x, y, rng),
+            _ => Ok(()),
+        }
     }
 
     /// Replaces the rows by the class medoids of `x` (prototype embeddings).
@@ -161,28 +171,6 @@ impl LabelEmbedding {
         let hot = one_hot(labels, self.weight.value.rows())?;
         Ok((matmul(&hot, &self.weight.value, false, false)?, hot))
     }
-}
-
-/// `m` orthonormal rows of length `d` (Gram–Schmidt on Gaussian rows) when `m <= d`, else unit-norm Gaussian
-/// rows (spec §2.4: orthogonal "when possible", random otherwise).
-pub fn orthonormal_rows(m: usize, d: usize, rng: &mut Rng) -> Vec<f32> {
-    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(m);
-    while rows.len() < m {
-        let mut v: Vec<f64> = (0..d).map(|_| f64::from(rng.normal())).collect();
-        if m <= d {
-            for _ in 0..2 {
-                for u in &rows {
-                    let dot: f64 = v.iter().zip(u).map(|(a, b)| a * b).sum();
-                    v.iter_mut().zip(u).for_each(|(a, b)| *a -= dot * b);
-                }
-            }
-        }
-        let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
-        if n > 1e-6 {
-            rows.push(v.into_iter().map(|a| a / n).collect());
-        }
-    }
-    rows.into_iter().flatten().map(|v| v as f32).collect()
 }
 
 /// Per class, the training image with the smallest median Euclidean distance to the others of its class
@@ -284,6 +272,28 @@ pub fn row_dots(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let plus = reduce(&plus, 1, Reduction::Sum)?;
     let minus = reduce(&minus, 1, Reduction::Sum)?;
     combine(&[(&plus, 0.25), (&minus, -0.25)])
+}
+
+/// Seeds of the stochastic samplers: a fresh one per call (so repeated evaluations are independent inference
+/// runs, as Table 1 averages), the same sequence in every replay of a run.
+#[derive(Debug)]
+pub struct SamplerSeeds {
+    base: u64,
+    calls: std::cell::Cell<u64>,
+}
+
+impl SamplerSeeds {
+    /// A sequence drawn from `rng`.
+    pub fn new(rng: &mut Rng) -> Self {
+        SamplerSeeds { base: next_seed(rng), calls: std::cell::Cell::new(0) }
+    }
+
+    /// The next seed.
+    pub fn next(&self) -> u64 {
+        let k = self.calls.get();
+        self.calls.set(k + 1);
+        self.base ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
 }
 
 /// A 64-bit seed from the run's RNG (noise and dropout masks are drawn on the device from seeds).

@@ -4,7 +4,7 @@
 //! (the loss is unspecified; REC). `w_t` starts at `atanh(1/2)` (unspecified; ours). Every block's activations
 //! are alive at once during the backward pass: the memory cost NoProp avoids (Table 2).
 
-use super::noprop::{combine, next_seed, LabelEmbedding};
+use super::noprop::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use super::noprop_dt::net_shape;
 use super::noprop_net::{DenoiseNet, NetKind};
 use super::{Algorithm, Problem};
@@ -17,7 +17,6 @@ use crate::tensor::{
     sum_squares, Activation, Device, Distribution, Tensor,
 };
 use ndarray::ArrayView2;
-use std::cell::Cell;
 
 /// Initial `α_t = tanh(w_t)`.
 const INITIAL_MIX: f64 = 0.5;
@@ -32,8 +31,7 @@ pub struct NoPropBackprop {
     pub embedding: LabelEmbedding,
     optimizer: Optimizer,
     rng: Rng,
-    inference_seed: u64,
-    inference_calls: Cell<u64>,
+    sampler_seeds: SamplerSeeds,
 }
 
 pub(super) fn build(cfg: &RunConfig, p: Problem, d: &Device, rng: &mut Rng) -> Result<Box<dyn Algorithm>> {
@@ -79,9 +77,8 @@ impl NoPropBackprop {
             head,
             embedding,
             optimizer: Optimizer::new(cfg.optimizer.clone()),
-            inference_seed: next_seed(rng),
+            sampler_seeds: SamplerSeeds::new(rng),
             rng: rng.fork(),
-            inference_calls: Cell::new(0),
         })
     }
 
@@ -160,9 +157,7 @@ impl Algorithm for NoPropBackprop {
     }
 
     fn predict(&self, x: &Tensor) -> Result<Tensor> {
-        let k = self.inference_calls.get();
-        self.inference_calls.set(k + 1);
-        let mut z = self.noise(&x.device(), x.rows(), self.inference_seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15))?;
+        let mut z = self.noise(&x.device(), x.rows(), self.sampler_seeds.next())?;
         for (block, w) in self.blocks.iter().zip(&self.mix) {
             let p = softmax(&block.infer(x, &z, None)?, false)?;
             let u_hat = matmul(&p, &self.embedding.weight.value, false, false)?;
@@ -179,10 +174,6 @@ impl Algorithm for NoPropBackprop {
     }
 
     fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32]) -> Result<()> {
-        if self.embedding.kind == EmbeddingKind::Prototype {
-            let mut rng = self.rng.fork();
-            self.embedding.set_prototypes(x, y, &mut rng)?;
-        }
-        Ok(())
+        self.embedding.init_from_data(x, y, &mut self.rng.fork())
     }
 }

@@ -11,13 +11,13 @@
 //! Inference (§3.4): the ancestral sampler of Eq. 3 on a uniform grid of N steps with the learned ᾱ,
 //! `z ← a û + b z + √c ε`, prediction `argmax(W_out z_1 + b_out)`.
 
-use super::noprop::{combine, denoise, next_seed, row_dots, transition, LabelEmbedding};
+use super::noprop::{combine, denoise, next_seed, row_dots, transition, LabelEmbedding, SamplerSeeds};
 use super::noprop_dt::net_shape;
 use super::noprop_fm::{constant_time, draw_times};
 use super::noprop_net::{DenoiseNet, NetKind};
 use super::noprop_schedule::LearnedSchedule;
 use super::{Algorithm, Problem};
-use crate::config::{EmbeddingKind, RunConfig};
+use crate::config::RunConfig;
 use crate::error::Result;
 use crate::nn::{Linear, Optimizer, OptimizerConfig};
 use crate::rng::Rng;
@@ -26,7 +26,6 @@ use crate::tensor::{
     Reduction, Tensor,
 };
 use ndarray::ArrayView2;
-use std::cell::Cell;
 
 /// η of the CT objective (Table 3).
 pub const ETA_CT: f64 = 1.0;
@@ -69,8 +68,7 @@ pub struct NoPropCt {
     weight_decay: f64,
     steps: usize,
     rng: Rng,
-    inference_seed: u64,
-    inference_calls: Cell<u64>,
+    sampler_seeds: SamplerSeeds,
     last_local: Option<Tensor>,
 }
 
@@ -98,9 +96,8 @@ impl NoPropCt {
             lr: f64::from(cfg.optimizer.lr()),
             weight_decay: f64::from(weight_decay),
             steps: cfg.noprop.inference_steps.max(1),
-            inference_seed: next_seed(rng),
+            sampler_seeds: SamplerSeeds::new(rng),
             rng: rng.fork(),
-            inference_calls: Cell::new(0),
             last_local: None,
         })
     }
@@ -191,17 +188,11 @@ impl NoPropCt {
         Ok(CtStep { error: den.error, ce, grad_psi, objective })
     }
 
-    fn inference_seed(&self) -> u64 {
-        let k = self.inference_calls.get();
-        self.inference_calls.set(k + 1);
-        self.inference_seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-
     /// The ancestral sampler (§3.4); returns `z_1` and `softmax(Net)` at `checkpoints` evenly spaced steps.
     pub fn sample(&self, x: &Tensor, checkpoints: usize) -> Result<(Tensor, Vec<Tensor>)> {
         let device = x.device();
         let embed = &self.embedding.weight.value;
-        let mut rng = Rng::new(self.inference_seed());
+        let mut rng = Rng::new(self.sampler_seeds.next());
         let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
         let mut z = random(&device, x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
         let features = self.net.image_features(x)?;
@@ -259,11 +250,7 @@ impl Algorithm for NoPropCt {
     }
 
     fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32]) -> Result<()> {
-        if self.embedding.kind == EmbeddingKind::Prototype {
-            let mut rng = self.rng.fork();
-            self.embedding.set_prototypes(x, y, &mut rng)?;
-        }
-        Ok(())
+        self.embedding.init_from_data(x, y, &mut self.rng.fork())
     }
 
     fn label_embedding(&self) -> Option<&Tensor> {

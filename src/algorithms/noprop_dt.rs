@@ -10,7 +10,7 @@
 //!
 //! Inference (§2.7): `z_0 ~ N(0, I)`, `z_t = a_t û_t + b_t z_{t-1} + √c_t ε`, prediction `W_out z_T + b_out`.
 
-use super::noprop::{combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, ETA_DT};
+use super::noprop::{combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, SamplerSeeds, ETA_DT};
 use super::noprop_net::{DenoiseNet, NetKind, NetShape};
 use super::{Algorithm, Problem};
 use crate::config::RunConfig;
@@ -22,7 +22,6 @@ use crate::tensor::{
     Reduction, Tensor,
 };
 use ndarray::ArrayView2;
-use std::cell::Cell;
 
 /// NoProp-DT: T blocks, the shared classifier and the label embedding.
 #[derive(Debug)]
@@ -38,8 +37,7 @@ pub struct NoPropDt {
     /// Block trained in the current pass (0-based).
     active: usize,
     rng: Rng,
-    inference_seed: u64,
-    inference_calls: Cell<u64>,
+    sampler_seeds: SamplerSeeds,
     last_local: Option<Tensor>,
 }
 
@@ -80,9 +78,8 @@ impl NoPropDt {
             schedule: CosineSchedule::new(blocks_n),
             eta: ETA_DT,
             active: 0,
-            inference_seed: next_seed(rng),
+            sampler_seeds: SamplerSeeds::new(rng),
             rng: rng.fork(),
-            inference_calls: Cell::new(0),
             last_local: None,
         })
     }
@@ -139,17 +136,11 @@ impl NoPropDt {
         Ok((den.error, ce))
     }
 
-    fn inference_seed(&self) -> u64 {
-        let k = self.inference_calls.get();
-        self.inference_calls.set(k + 1);
-        self.inference_seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-
     /// The sampler of §2.7 on `x`; returns `z_T` and, per block, `p_t = softmax(Block_t(x, z_{t-1}))`.
     pub fn sample(&self, x: &Tensor) -> Result<(Tensor, Vec<Tensor>)> {
         let device = x.device();
         let d = self.embedding.dim();
-        let mut rng = Rng::new(self.inference_seed());
+        let mut rng = Rng::new(self.sampler_seeds.next());
         let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
         let mut z = random(&device, x.rows(), d, normal, next_seed(&mut rng))?;
         let mut probs = Vec::with_capacity(self.blocks.len());
@@ -212,11 +203,7 @@ impl Algorithm for NoPropDt {
     }
 
     fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32]) -> Result<()> {
-        if self.embedding.kind == crate::config::EmbeddingKind::Prototype {
-            let mut rng = self.rng.fork();
-            self.embedding.set_prototypes(x, y, &mut rng)?;
-        }
-        Ok(())
+        self.embedding.init_from_data(x, y, &mut self.rng.fork())
     }
 
     fn label_embedding(&self) -> Option<&Tensor> {

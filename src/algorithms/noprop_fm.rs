@@ -7,11 +7,11 @@
 //! Inference: Euler steps `z ← z + v/N` from `z_0 ~ N(0, I)`, prediction = the class embedding nearest to `z_1`
 //! (§4.3); the logits returned are `-‖z - u_y‖²` up to a per-row constant.
 
-use super::noprop::{combine, next_seed, LabelEmbedding};
+use super::noprop::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use super::noprop_dt::net_shape;
 use super::noprop_net::{time_embedding, DenoiseNet, NetKind, TIME_EMBEDDING};
 use super::{Algorithm, Problem};
-use crate::config::{EmbeddingKind, RunConfig};
+use crate::config::RunConfig;
 use crate::error::Result;
 use crate::nn::{Linear, Optimizer};
 use crate::rng::Rng;
@@ -20,7 +20,6 @@ use crate::tensor::{
     Reduction, Tensor,
 };
 use ndarray::ArrayView2;
-use std::cell::Cell;
 
 /// Per-example times `t_i ~ U(0, 1)` as a `B x 1` tensor and their `B x 64` embedding.
 pub fn draw_times(device: &Device, rows: usize, rng: &mut Rng) -> Result<(Vec<f32>, Tensor, Tensor)> {
@@ -55,8 +54,7 @@ pub struct NoPropFm {
     optimizer: Optimizer,
     steps: usize,
     rng: Rng,
-    inference_seed: u64,
-    inference_calls: Cell<u64>,
+    sampler_seeds: SamplerSeeds,
     last_local: Option<Tensor>,
 }
 
@@ -77,9 +75,8 @@ impl NoPropFm {
             head,
             optimizer: Optimizer::new(cfg.optimizer.clone()),
             steps: cfg.noprop.inference_steps.max(1),
-            inference_seed: next_seed(rng),
+            sampler_seeds: SamplerSeeds::new(rng),
             rng: rng.fork(),
-            inference_calls: Cell::new(0),
             last_local: None,
         })
     }
@@ -142,18 +139,12 @@ impl NoPropFm {
         self.optimizer.step(p)
     }
 
-    fn inference_seed(&self) -> u64 {
-        let k = self.inference_calls.get();
-        self.inference_calls.set(k + 1);
-        self.inference_seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-
     /// Euler integration of the learned field (§4.3); returns `z_1` and the nearest-embedding logits at
     /// `checkpoints` evenly spaced steps (the page's trajectory).
     pub fn sample(&self, x: &Tensor, checkpoints: usize) -> Result<(Tensor, Vec<Tensor>)> {
         let device = x.device();
         let embed = &self.embedding.weight.value;
-        let mut rng = Rng::new(self.inference_seed());
+        let mut rng = Rng::new(self.sampler_seeds.next());
         let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
         let mut z = random(&device, x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
         let features = self.net.image_features(x)?;
@@ -202,11 +193,7 @@ impl Algorithm for NoPropFm {
     }
 
     fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32]) -> Result<()> {
-        if self.embedding.kind == EmbeddingKind::Prototype {
-            let mut rng = self.rng.fork();
-            self.embedding.set_prototypes(x, y, &mut rng)?;
-        }
-        Ok(())
+        self.embedding.init_from_data(x, y, &mut self.rng.fork())
     }
 
     fn label_embedding(&self) -> Option<&Tensor> {

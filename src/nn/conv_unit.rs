@@ -122,20 +122,7 @@ impl ConvUnit {
 pub fn orthogonal(device: &Device, out_ch: usize, in_ch: usize, scale: f32, rng: &mut Rng) -> Result<Tensor> {
     let (rows, cols, permuted) =
         if out_ch <= in_ch * 9 { (out_ch, in_ch * 9, false) } else { (in_ch, out_ch * 9, true) };
-    let mut q: Vec<Vec<f64>> = Vec::with_capacity(rows);
-    while q.len() < rows {
-        let mut v: Vec<f64> = (0..cols).map(|_| f64::from(rng.normal())).collect();
-        for _ in 0..2 {
-            for u in &q {
-                let d: f64 = v.iter().zip(u).map(|(a, b)| a * b).sum();
-                v.iter_mut().zip(u).for_each(|(a, b)| *a -= d * b);
-            }
-        }
-        let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
-        if n > 1e-6 {
-            q.push(v.into_iter().map(|a| a / n).collect());
-        }
-    }
+    let q = orthonormal_rows(rows, cols, rng);
     let mut w = vec![0.0f32; out_ch * in_ch * 9];
     for o in 0..out_ch {
         for i in 0..in_ch {
@@ -146,4 +133,26 @@ pub fn orthogonal(device: &Device, out_ch: usize, in_ch: usize, scale: f32, rng:
         }
     }
     device.tensor(out_ch, in_ch * 9, &w)
+}
+
+/// `rows` orthonormal vectors of length `cols` (Gram-Schmidt, twice, on seeded Gaussian draws; `rows <= cols`),
+/// or unit-norm Gaussian rows when `rows > cols` (no orthonormal set exists).
+pub fn orthonormal_rows(rows: usize, cols: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
+    let mut q: Vec<Vec<f64>> = Vec::with_capacity(rows);
+    while q.len() < rows {
+        let mut v: Vec<f64> = (0..cols).map(|_| f64::from(rng.normal())).collect();
+        if rows <= cols {
+            for _ in 0..2 {
+                for u in &q {
+                    let d: f64 = v.iter().zip(u).map(|(a, b)| a * b).sum();
+                    v.iter_mut().zip(u).for_each(|(a, b)| *a -= d * b);
+                }
+            }
+        }
+        let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if n > 1e-6 {
+            q.push(v.into_iter().map(|a| a / n).collect());
+        }
+    }
+    q
 }

@@ -23,7 +23,7 @@ mod sequential;
 pub use activation::ActivationLayer;
 pub use batch_norm::BatchNorm;
 pub use conv2d::{Conv2d, MaxPool2x2, Upsample2x};
-pub use conv_unit::{orthogonal, ConvUnit, ConvUnitCache};
+pub use conv_unit::{orthogonal, orthonormal_rows, ConvUnit, ConvUnitCache};
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use features::{upload_csr, FeatureBlock, Features, Matrix};
