@@ -227,7 +227,10 @@ impl Algorithm for NoPropCt {
         self.schedule.adam_step(&grad_psi, self.lr, self.weight_decay);
         let e = reduce(&error, 0, Reduction::Mean)?;
         let c = reduce(&ce, 0, Reduction::Mean)?;
-        self.last_local = Some(concat(&[&e, &c], 1)?);
+        // The learned schedule's ends, to watch it move: ᾱ(0) (the noise end) and ᾱ(1) (what the classifier sees).
+        let ends = [self.schedule.alpha_bar(0.0) as f32, self.schedule.alpha_bar(1.0) as f32];
+        let ends = e.device().tensor(1, 2, &ends)?;
+        self.last_local = Some(concat(&[&e, &c, &ends], 1)?);
         Ok(error)
     }
 
@@ -242,7 +245,7 @@ impl Algorithm for NoPropCt {
     }
 
     fn local_loss_names(&self) -> Vec<String> {
-        vec!["denoise ‖û−u‖²".into(), "classifier CE".into()]
+        vec!["denoise ‖û−u‖²".into(), "classifier CE".into(), "schedule ᾱ(0)".into(), "schedule ᾱ(1)".into()]
     }
 
     fn take_local_losses(&mut self) -> Option<Tensor> {
