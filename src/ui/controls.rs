@@ -63,6 +63,9 @@ fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architectur
         (false, DatasetKind::Graph) => "forwardgnn-sf",
         (false, _) => "backprop",
     };
+    // NoProp's blocks are for NoProp and its backprop baseline; another algorithm goes back to the MLP.
+    let noprop_family = algorithm.starts_with("noprop-") || algorithm == "backprop";
+    let arch = if arch == Architecture::NoProp && !noprop_family { Architecture::Mlp } else { arch };
     let (model, link) = (cfg.graph.model, cfg.graph.link);
     *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
     cfg.graph.model = model;
@@ -195,7 +198,18 @@ pub fn Controls() -> impl IntoView {
                 <label>"Model"
                     <select id="model-select" on:change=move |ev| {
                         let m = Architecture::parse(&event_target_value(&ev)).unwrap_or_default();
-                        change(Box::new(move |c| { let (a, d) = (c.algorithm.clone(), c.dataset.clone()); switch(c, &a, &d, m) }))
+                        change(Box::new(move |c| {
+                            let (mut a, d) = (c.algorithm.clone(), c.dataset.clone());
+                            // NoProp's blocks train with NoProp (or backprop): picking them picks NoProp-DT.
+                            if m == Architecture::NoProp && !(a.starts_with("noprop-") || a == "backprop") {
+                                a = "noprop-dt".to_string();
+                            }
+                            // and NoProp trains only its own blocks
+                            if m != Architecture::NoProp && a.starts_with("noprop-") {
+                                a = "backprop".to_string();
+                            }
+                            switch(c, &a, &d, m)
+                        }))
                     }>
                         {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder"), (Architecture::NoProp, "NoProp blocks")]
                             .into_iter()
