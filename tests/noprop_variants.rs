@@ -11,6 +11,7 @@ use bpfree::config::{EmbeddingKind, RunConfig};
 use bpfree::rng::Rng;
 use bpfree::tensor::{Device, Tensor};
 use common::{arr, check, cpu, labels};
+use ndarray::Array2;
 
 #[test]
 fn backprop_baseline_gradients_match_finite_differences() {
@@ -144,5 +145,42 @@ fn ct_schedule_gradient_matches_finite_differences_of_the_loss() {
             (numeric - analytic).abs() <= 2e-2 * numeric.abs().max(analytic.abs()).max(1e-2),
             "∂L/∂ψ_{i}: {numeric} vs {analytic}"
         );
+    }
+}
+
+#[test]
+fn ct_fm_and_backprop_steps_agree_on_cpu_and_gpu() {
+    use bpfree::algorithms::{Algorithm, NoPropBackprop, NoPropCt, NoPropFm};
+    let Some(gpu) = common::gpu() else { return };
+    let problem = Problem { inputs: 196, classes: 3, image: Some([1, 14, 14]) };
+    let build = |algo: &str, device: &Device| -> Box<dyn Algorithm> {
+        let mut cfg = RunConfig::preset_for(algo, "mnist", bpfree::config::Architecture::NoProp);
+        cfg.noprop.width = 0.1;
+        cfg.noprop.blocks = 3;
+        cfg.noprop.inference_steps = 5;
+        cfg.noprop.embedding = EmbeddingKind::Learned;
+        let rng = &mut Rng::new(21);
+        match algo {
+            "noprop-ct" => Box::new(NoPropCt::new(&cfg, problem, device, rng).unwrap()),
+            "noprop-fm" => Box::new(NoPropFm::new(&cfg, problem, device, rng).unwrap()),
+            _ => Box::new(NoPropBackprop::new(&cfg, problem, device, rng).unwrap()),
+        }
+    };
+    let x = arr(6, 196, 91);
+    let y = [0u32, 1, 2, 2, 1, 0];
+    let y_col = Array2::from_shape_fn((6, 1), |(i, _)| y[i] as f32);
+    for algo in ["noprop-ct", "noprop-fm", "backprop"] {
+        let (mut c, mut g) = (build(algo, &Device::Cpu), build(algo, &gpu));
+        for _ in 0..3 {
+            let lc = cpu(&c.step(Tensor::Cpu(x.clone()), &labels(&y)).unwrap());
+            let lg = pollster::block_on(
+                g.step(gpu.from_array(&x).unwrap(), &gpu.from_array(&y_col).unwrap()).unwrap().to_array(),
+            )
+            .unwrap();
+            common::assert_close(&format!("{algo} step loss"), lg.as_slice().unwrap(), lc.as_slice().unwrap(), 1e-3);
+        }
+        let pc = cpu(&c.predict(&Tensor::Cpu(x.clone())).unwrap());
+        let pg = pollster::block_on(g.predict(&gpu.from_array(&x).unwrap()).unwrap().to_array()).unwrap();
+        common::assert_close(&format!("{algo} sampler logits"), pg.as_slice().unwrap(), pc.as_slice().unwrap(), 2e-3);
     }
 }
