@@ -45,6 +45,12 @@ pub struct EpochMetrics {
 
 /// Rows evaluated per forward pass (bounds device memory during evaluation).
 const EVAL_CHUNK: usize = 2048;
+/// Rows per forward pass when the trainer yields between chunks (the page: NoProp's ten blocks on the wasm CPU
+/// take seconds per 2,048 images, which would freeze the page).
+const YIELDING_EVAL_CHUNK: usize = 256;
+
+/// Awaited between evaluation chunks so that a page can repaint and stay responsive (the CLI sets none).
+pub type YieldFn = std::rc::Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>;
 /// Training examples the per-epoch train accuracy is measured on (the first of the shuffled split).
 pub const TRAIN_EVAL_LIMIT: usize = 10_000;
 
@@ -80,6 +86,7 @@ pub struct Trainer {
     pass: usize,
     rows_seen: usize,
     history: Vec<EpochMetrics>,
+    yield_now: Option<YieldFn>,
 }
 
 /// The rows `index` of `x` as a new array (host-side gather: the dataset stays in host memory, only batches
@@ -132,6 +139,7 @@ impl Trainer {
             pass: 0,
             rows_seen: 0,
             history: Vec::new(),
+            yield_now: None,
         })
     }
 
@@ -186,6 +194,11 @@ impl Trainer {
         let with_val = self.history.iter().filter(|m| m.val_loss.is_some());
         let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
         best.or(self.history.last())
+    }
+
+    /// Makes evaluation await `f` between chunks of rows (the page passes its next-animation-frame future).
+    pub fn set_yield(&mut self, f: YieldFn) {
+        self.yield_now = Some(f);
     }
 
     /// True when the current epoch has no mini-batch left (call [`Trainer::end_epoch`]).
@@ -293,8 +306,12 @@ impl Trainer {
     /// [`EVAL_CHUNK`] rows.
     pub async fn evaluate(&self, x: &Array2<f32>, y: &[u32]) -> Result<(f32, f32)> {
         let (mut loss, mut correct) = (0.0f64, 0.0f64);
-        for start in (0..y.len()).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(y.len());
+        let chunk_rows = if self.yield_now.is_some() { YIELDING_EVAL_CHUNK } else { EVAL_CHUNK };
+        for start in (0..y.len()).step_by(chunk_rows) {
+            if let Some(yield_now) = &self.yield_now {
+                yield_now().await;
+            }
+            let end = (start + chunk_rows).min(y.len());
             let chunk = self.device.from_array(&x.slice(ndarray::s![start..end, ..]).to_owned())?;
             let output = self.algorithm.predict(&chunk)?.to_array().await?;
             let (l, a) = if self.algorithm.reconstructs() {

@@ -254,7 +254,8 @@ async fn take_trainer(
         (choice, _) => choice,
     };
     let device = device_for(choice, session.0.borrow().gpu.clone(), probe)?;
-    let trainer = Trainer::with_dataset(cfg, device, data)?;
+    let mut trainer = Trainer::with_dataset(cfg, device, data)?;
+    trainer.set_yield(std::rc::Rc::new(|| Box::pin(next_frame())));
     let device_text = trainer.device().describe();
     let parameters = trainer.parameter_count();
     let names = trainer.algorithm().local_loss_names();
