@@ -23,6 +23,9 @@ pub const ETA_DT: f64 = 0.1;
 const COSINE_OFFSET: f64 = 0.008;
 /// ᾱ is clamped to `[CLAMP, 1 - CLAMP]` so that SNR stays finite (spec §2.3, REC).
 pub const ALPHA_BAR_CLAMP: f64 = 1e-4;
+/// SNR cap of the loss weights when `W_Embed` is learned (spec §2.3; with one-hot labels the weights only scale
+/// each block's own gradient, which AdamW ignores, so they stay exact).
+pub const LEARNED_SNR_CAP: f64 = 100.0;
 /// Dimension of the learned label embedding (Table 1 "dim=20").
 pub const LEARNED_DIM: usize = 20;
 /// Training images per class the prototype medoid is searched among (spec §2.4 allows subsampling; the full
@@ -83,6 +86,12 @@ impl CosineSchedule {
     /// Weight of block `t`'s squared error in the per-example objective: `(T/2) η (SNR(t) - SNR(t-1))` (Eq. 8).
     pub fn loss_weight(&self, t: usize, eta: f64) -> f64 {
         self.blocks() as f64 / 2.0 * eta * (self.snr(t) - self.snr(t - 1))
+    }
+
+    /// [`CosineSchedule::loss_weight`] with SNR capped at `cap` in the weight only (spec §2.3: the clamp leaves
+    /// `SNR(T) = 9999`, whose weight 4982 would dominate a learned `W_Embed`'s gradient; Tai225999 caps at 100).
+    pub fn capped_loss_weight(&self, t: usize, eta: f64, cap: f64) -> f64 {
+        self.blocks() as f64 / 2.0 * eta * (self.snr(t).min(cap) - self.snr(t - 1).min(cap))
     }
 }
 

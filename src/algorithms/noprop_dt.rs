@@ -10,7 +10,9 @@
 //!
 //! Inference (§2.7): `z_0 ~ N(0, I)`, `z_t = a_t û_t + b_t z_{t-1} + √c_t ε`, prediction `W_out z_T + b_out`.
 
-use super::noprop::{combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, SamplerSeeds, ETA_DT};
+use super::noprop::{
+    combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, SamplerSeeds, ETA_DT, LEARNED_SNR_CAP,
+};
 use super::noprop_net::{DenoiseNet, NetKind, NetShape};
 use super::{Algorithm, Problem};
 use crate::config::RunConfig;
@@ -108,7 +110,10 @@ impl NoPropDt {
         let (u, hot) = self.embedding.lookup(y)?;
         let z_in = noisy_label(&u, self.schedule.alpha_bar[t - 1], next_seed(&mut self.rng))?;
         let logits = self.blocks[self.active].forward(x, z_in, None, &mut self.rng)?;
-        let weight = self.schedule.loss_weight(t, self.eta) / batch;
+        let weight = match self.embedding.learnable() {
+            true => self.schedule.capped_loss_weight(t, self.eta, LEARNED_SNR_CAP),
+            false => self.schedule.loss_weight(t, self.eta),
+        } / batch;
         let den = denoise(&logits, &self.embedding.weight.value, &u, weight as f32)?;
         let grad_z_in = self.blocks[self.active].backward(&den.grad_logits)?;
 
