@@ -27,9 +27,11 @@ const BLOCK: u32 = 64u; // rows and columns of out per workgroup
 const DEPTH: u32 = 16u; // k per staging step
 const PER: u32 = 4u;    // rows and columns of out per invocation
 
-// tile_a[kk * BLOCK + r] = op(a)[block_row + r, step + kk]; tile_b[kk * BLOCK + c] = op(b)[step + kk, block_col + c]
-var<workgroup> tile_a: array<f32, 1024>;
-var<workgroup> tile_b: array<f32, 1024>;
+// Staged slices as vec4s: tile_a[kk * 16 + q] = op(a)[block_row + 4q .. 4q + 3, step + kk] and
+// tile_b[kk * 16 + q] = op(b)[step + kk, block_col + 4q .. 4q + 3]. Vectors (not scalar arrays indexed by loop
+// counters) keep the 4x4 accumulator in registers on compilers that do not unroll (lavapipe's among them).
+var<workgroup> tile_a: array<vec4<f32>, 256>;
+var<workgroup> tile_b: array<vec4<f32>, 256>;
 
 // Element (row, col) of op(a), or 0 outside the matrix.
 fn load_a(base: u32, row: u32, col: u32) -> f32 {
@@ -57,51 +59,68 @@ fn load_b(base: u32, row: u32, col: u32) -> f32 {
 fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
     let block_row = wg.y * BLOCK;
     let block_col = wg.x * BLOCK;
-    let thread = lid.y * 16u + lid.x;
     let a_base = wg.z * dims.m * dims.k;
     let b_base = wg.z * dims.k * dims.n;
     let out_base = wg.z * dims.m * dims.n;
-    var acc: array<f32, 16>;
-    for (var i = 0u; i < 16u; i = i + 1u) {
-        acc[i] = 0.0;
-    }
+    // Rows lid.y * 4 .. + 3 of the block; each vec4 holds columns lid.x * 4 .. + 3.
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
+    // What this invocation stages: a at (4 rows from 4 * lid.y, k = lid.x), b at (k = lid.y, 4 columns from
+    // 4 * lid.x); 256 invocations fill both 16 x 16 vec4 tiles.
+    let ar = block_row + lid.y * PER;
+    let bc = block_col + lid.x * PER;
     let steps = (dims.k + DEPTH - 1u) / DEPTH;
     for (var s = 0u; s < steps; s = s + 1u) {
         let step = s * DEPTH;
-        // 1024 values per tile, 256 invocations: 4 loads each. Consecutive invocations read along k for a
-        // (contiguous in a row-major a) and along n for b (contiguous in a row-major b).
-        for (var l = 0u; l < 4u; l = l + 1u) {
-            let e = thread + l * 256u;
-            let ar = e / DEPTH;
-            let ak = e % DEPTH;
-            tile_a[ak * BLOCK + ar] = load_a(a_base, block_row + ar, step + ak);
-            let bk = e / BLOCK;
-            let bc = e % BLOCK;
-            tile_b[bk * BLOCK + bc] = load_b(b_base, step + bk, block_col + bc);
-        }
+        let ak = step + lid.x;
+        tile_a[lid.x * 16u + lid.y] = vec4<f32>(
+            load_a(a_base, ar, ak),
+            load_a(a_base, ar + 1u, ak),
+            load_a(a_base, ar + 2u, ak),
+            load_a(a_base, ar + 3u, ak),
+        );
+        let bk = step + lid.y;
+        tile_b[lid.y * 16u + lid.x] = vec4<f32>(
+            load_b(b_base, bk, bc),
+            load_b(b_base, bk, bc + 1u),
+            load_b(b_base, bk, bc + 2u),
+            load_b(b_base, bk, bc + 3u),
+        );
         workgroupBarrier();
         for (var kk = 0u; kk < DEPTH; kk = kk + 1u) {
-            var ra: array<f32, 4>;
-            var rb: array<f32, 4>;
-            for (var i = 0u; i < PER; i = i + 1u) {
-                ra[i] = tile_a[kk * BLOCK + lid.y * PER + i];
-                rb[i] = tile_b[kk * BLOCK + lid.x * PER + i];
-            }
-            for (var i = 0u; i < PER; i = i + 1u) {
-                for (var j = 0u; j < PER; j = j + 1u) {
-                    acc[i * PER + j] = acc[i * PER + j] + ra[i] * rb[j];
-                }
-            }
+            let va = tile_a[kk * 16u + lid.y];
+            let vb = tile_b[kk * 16u + lid.x];
+            acc0 = acc0 + va.x * vb;
+            acc1 = acc1 + va.y * vb;
+            acc2 = acc2 + va.z * vb;
+            acc3 = acc3 + va.w * vb;
         }
         workgroupBarrier();
     }
-    for (var i = 0u; i < PER; i = i + 1u) {
-        let row = block_row + lid.y * PER + i;
-        for (var j = 0u; j < PER; j = j + 1u) {
-            let col = block_col + lid.x * PER + j;
-            if row < dims.m && col < dims.n {
-                out[out_base + row * dims.n + col] = acc[i * PER + j];
-            }
+    store_row(out_base, ar, bc, acc0);
+    store_row(out_base, ar + 1u, bc, acc1);
+    store_row(out_base, ar + 2u, bc, acc2);
+    store_row(out_base, ar + 3u, bc, acc3);
+}
+
+// Writes the in-bounds part of four consecutive outputs of row `row` from column `col`.
+fn store_row(base: u32, row: u32, col: u32, v: vec4<f32>) {
+    if row >= dims.m {
+        return;
+    }
+    let at = base + row * dims.n + col;
+    if col + 3u < dims.n {
+        out[at] = v.x;
+        out[at + 1u] = v.y;
+        out[at + 2u] = v.z;
+        out[at + 3u] = v.w;
+        return;
+    }
+    for (var j = 0u; j < 4u; j = j + 1u) {
+        if col + j < dims.n {
+            out[at + j] = v[j];
         }
     }
 }
