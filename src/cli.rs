@@ -22,7 +22,7 @@ USAGE:
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
-  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn,lp-ce,lp-ce-top-input}|backprop
+  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn,lp-ce,lp-ff,lp-ce-top-input}|backprop
                --dataset GRAPH [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--task node|link]
                [--epochs N] [--patience P] [--seed S] [--backend ..]
       Node classification on a shipped graph (cora-ml, citeseer-full, amazon-photo, cora, karate, ...) under

@@ -16,6 +16,7 @@ fn activation_name(a: Activation) -> &'static str {
         Activation::Sigmoid => "sigmoid",
         Activation::Elu => "elu",
         Activation::Gelu => "gelu",
+        Activation::Square => "square",
     }
 }
 
@@ -142,6 +143,7 @@ pub fn decode(query: &str) -> Result<RunConfig> {
                     "sigmoid" => Activation::Sigmoid,
                     "elu" => Activation::Elu,
                     "gelu" => Activation::Gelu,
+                    "square" => Activation::Square,
                     _ => return Err(bad("relu, tanh, sigmoid, elu, gelu or identity")),
                 }
             }

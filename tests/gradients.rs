@@ -70,6 +70,7 @@ fn activation_backward() {
         Activation::Sigmoid,
         Activation::Elu,
         Activation::Gelu,
+        Activation::Square,
     ] {
         let mut layer = ActivationLayer::new(f);
         // keep ReLU inputs away from the kink at 0, where the derivative is undefined

@@ -95,6 +95,7 @@ fn activation_and_backward() {
         Activation::Sigmoid,
         Activation::Elu,
         Activation::Gelu,
+        Activation::Square,
     ] {
         let want = read(&bpfree::tensor::activation(&x0, f).unwrap());
         assert_close(&format!("activation {f:?}"), &read(&bpfree::tensor::activation(&x1, f).unwrap()), &want, TOL);

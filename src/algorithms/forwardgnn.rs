@@ -50,13 +50,15 @@ pub enum Variant {
     Backprop,
     /// Link prediction, greedy SF with BCE on dot-product scores (Sec. 3.4, Eq. 9).
     LpCe,
+    /// Link prediction, greedy SF with the forward-forward objective on edge goodness (Sec. 4.3).
+    LpFf,
     /// Link prediction with top-down signals to the input (Sec. 3.3 + 3.4).
     LpCeTopInput,
 }
 
 impl Variant {
     /// Every variant, in the paper's table order.
-    pub const ALL: [Variant; 8] = [
+    pub const ALL: [Variant; 9] = [
         Variant::Backprop,
         Variant::FfLa,
         Variant::FfVn,
@@ -64,6 +66,7 @@ impl Variant {
         Variant::SfTopLoss,
         Variant::SfTopInput,
         Variant::LpCe,
+        Variant::LpFf,
         Variant::LpCeTopInput,
     ];
 
@@ -77,6 +80,7 @@ impl Variant {
             Variant::SfTopLoss => "forwardgnn-sf-top-loss",
             Variant::Backprop => "backprop",
             Variant::LpCe => "forwardgnn-lp-ce",
+            Variant::LpFf => "forwardgnn-lp-ff",
             Variant::LpCeTopInput => "forwardgnn-lp-ce-top-input",
         }
     }
@@ -91,6 +95,7 @@ impl Variant {
             Variant::SfTopLoss => "SF-Top-To-Loss",
             Variant::Backprop => "Backpropagation",
             Variant::LpCe => "ForwardGNN-CE",
+            Variant::LpFf => "ForwardGNN-FF",
             Variant::LpCeTopInput => "ForwardGNN-CE-Top-To-Input",
         }
     }
@@ -105,7 +110,7 @@ impl Variant {
 
     /// Greedy variants train layer by layer and report depths 1..L as prefixes of one run (§3).
     pub fn greedy(self) -> bool {
-        matches!(self, Variant::FfLa | Variant::FfVn | Variant::Sf | Variant::LpCe)
+        matches!(self, Variant::FfLa | Variant::FfVn | Variant::Sf | Variant::LpCe | Variant::LpFf)
     }
 
     /// Link-prediction variants (the backprop baseline does either task, see `GraphOptions::link`).

@@ -1,80 +1,28 @@
-//! ForwardGNN for link prediction (Sec. 3.4, Eq. 9, Alg. 4; spec §3.7, §3.9) and its backprop baseline
+//! ForwardGNN for link prediction (Sec. 3.4, Eq. 9, Alg. 4; spec §3.7-3.9) and its backprop baseline
 //! (§3.1). A pair's score is the dot product of its nodes' embeddings, `s_uv = <z_u, z_v>`, trained with
-//! binary cross-entropy against 1 (edge) / 0 (sampled non-edge); the link probability is `σ(s_uv)`.
+//! binary cross-entropy against 1 (edge) / 0 (sampled non-edge); the link probability is `σ(s_uv)`. The pairs
+//! and both objectives are in [`super::forwardgnn_lp_pairs`].
 //!
 //! - **ForwardGNN-CE** (greedy): `z^ℓ = relu(Conv_ℓ(LN(z^{ℓ-1}), E_train))`, each layer trained alone on its
 //!   own BCE, input detached; inference sums `σ(s^ℓ)` over the layers (the paper averages: same ranking).
+//! - **ForwardGNN-FF** (greedy, Sec. 4.3, spec §3.8): the same layers and schedule with the forward-forward
+//!   objective on the edge goodness `g_uv = Σ_d (z_u,d z_v,d)²` (θ = 2); inference sums `σ(g^ℓ − θ)`. The
+//!   paper has no script for it; it is the code's `GNNForward(forward_learning_type="FF")`.
 //! - **ForwardGNN-CE-Top-To-Input**: layer ℓ < L reads `[LN(S_{ℓ-1}) || LN(S_{ℓ+1})]`, the top layer
 //!   `LN(S_{L-1})` only (no labels in LP); alternating time steps; Adam **without** weight decay (§8.1 item 8);
 //!   inference: bottom-up with zero top-down input, 10 steps, `σ` summed over steps 2..9 and all layers.
 //! - **Backprop**: in [`super::gnn_backprop`] ([`super::LpBackprop`]).
 //!
 //! Validation pairs are scored on the training graph, test pairs on training ∪ validation edges.
-//! `s = (‖a + b‖² − ‖a − b‖²) / 4` computes the row-wise dot product with the goodness kernel.
 
-use super::forwardgnn::{paper_adam, rows_input, scaled, EvalScores, NodeLearner, HIDDEN, LN_EPS};
+use super::forwardgnn::{paper_adam, rows_input, EvalScores, NodeLearner, HIDDEN, LN_EPS};
+use super::forwardgnn_lp_pairs::{LinkObjective, PairIndex};
 use super::forwardgnn_topdown::{update_phases, TEST_TIME_STEPS};
-use crate::data::{LabelledPairs, LinkTask};
+use crate::data::LinkTask;
 use crate::error::{Error, Result};
 use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig};
 use crate::rng::Rng;
-use crate::tensor::{
-    activation, activation_backward, add_scaled, bce_with_logits, gather_rows, goodness, l2_normalize_rows, reduce,
-    scale_rows, scatter_add_rows, Activation, Device, Reduction, Tensor,
-};
-
-/// Labelled pairs on the device.
-#[derive(Debug)]
-pub struct PairIndex {
-    u: Vec<u32>,
-    v: Vec<u32>,
-    u_dev: Tensor,
-    v_dev: Tensor,
-    labels: Tensor,
-    nodes: usize,
-}
-
-impl PairIndex {
-    /// Uploads `pairs` of a graph with `nodes` nodes.
-    pub fn new(pairs: &LabelledPairs, nodes: usize, device: &Device) -> Result<Self> {
-        let (u, v): (Vec<u32>, Vec<u32>) = pairs.pairs.iter().copied().unzip();
-        let ids = |x: &[u32]| device.tensor(x.len(), 1, &x.iter().map(|&i| i as f32).collect::<Vec<_>>());
-        Ok(PairIndex {
-            u_dev: ids(&u)?,
-            v_dev: ids(&v)?,
-            labels: device.tensor(pairs.labels.len(), 1, &pairs.labels)?,
-            u,
-            v,
-            nodes,
-        })
-    }
-
-    /// `(s, z_u, z_v)` with `s_uv = <z_u, z_v>` (`pairs x 1`).
-    fn scores(&self, z: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
-        let (a, b) = (gather_rows(z, &self.u_dev)?, gather_rows(z, &self.v_dev)?);
-        let mut sum = a.try_clone()?;
-        add_scaled(&mut sum, &b, 1.0)?;
-        let mut diff = a.try_clone()?;
-        add_scaled(&mut diff, &b, -1.0)?;
-        let mut s = scaled(&goodness(&sum, false)?, 0.25)?;
-        add_scaled(&mut s, &goodness(&diff, false)?, -0.25)?;
-        Ok((s, a, b))
-    }
-
-    /// Link probabilities `σ(<z_u, z_v>)`.
-    pub fn probabilities(&self, z: &Tensor) -> Result<Tensor> {
-        activation(&self.scores(z)?.0, Activation::Sigmoid)
-    }
-
-    /// Mean BCE of the pair scores (Eq. 9) and its gradient with respect to `z`.
-    pub fn loss(&self, z: &Tensor) -> Result<(Tensor, Tensor)> {
-        let (s, a, b) = self.scores(z)?;
-        let (loss, grad_s) = bce_with_logits(&s, &self.labels, 1.0 / self.u.len().max(1) as f32)?;
-        let mut grad = scatter_add_rows(&scale_rows(&b, &grad_s, None)?, &self.u, self.nodes)?;
-        add_scaled(&mut grad, &scatter_add_rows(&scale_rows(&a, &grad_s, None)?, &self.v, self.nodes)?, 1.0)?;
-        Ok((reduce(&loss, 0, Reduction::Mean)?, grad))
-    }
-}
+use crate::tensor::{activation, activation_backward, add_scaled, l2_normalize_rows, Activation, Device, Tensor};
 
 /// What the three link learners share: graphs, pairs and the normalised input.
 #[derive(Debug)]
@@ -124,9 +72,10 @@ pub(super) fn check_layers(layers: usize) -> Result<()> {
     Ok(())
 }
 
-/// Greedy ForwardGNN-CE for link prediction.
+/// Greedy ForwardGNN-CE or ForwardGNN-FF for link prediction.
 #[derive(Debug)]
 pub struct ForwardLp {
+    objective: LinkObjective,
     layers: Vec<GnnConv>,
     optimizers: Vec<Optimizer>,
     data: LinkData,
@@ -137,14 +86,27 @@ pub struct ForwardLp {
 }
 
 impl ForwardLp {
-    /// `layers` layers of `kind` (`F -> 128 -> ... -> 128`).
+    /// ForwardGNN-CE with `layers` layers of `kind` (`F -> 128 -> ... -> 128`).
     pub fn new(task: &LinkTask, kind: GnnKind, layers: usize, device: &Device, rng: &mut Rng) -> Result<Self> {
+        Self::with_objective(task, LinkObjective::CrossEntropy, kind, layers, device, rng)
+    }
+
+    /// The greedy learner with either objective.
+    pub fn with_objective(
+        task: &LinkTask,
+        objective: LinkObjective,
+        kind: GnnKind,
+        layers: usize,
+        device: &Device,
+        rng: &mut Rng,
+    ) -> Result<Self> {
         check_layers(layers)?;
         let convs = (0..layers)
             .map(|l| GnnConv::new(kind, device, if l == 0 { task.features.cols } else { HIDDEN }, HIDDEN, rng))
             .collect::<Result<Vec<_>>>()?;
         let x = rows_input(&task.features.l2_normalized(LN_EPS), device)?;
         Ok(ForwardLp {
+            objective,
             optimizers: (0..layers).map(|_| Optimizer::new(paper_adam())).collect(),
             layers: convs,
             data: LinkData::new(task, kind, device)?,
@@ -169,7 +131,7 @@ impl NodeLearner for ForwardLp {
 
     fn train_epoch(&mut self, stage: usize) -> Result<Vec<Tensor>> {
         let z = self.layers[stage].forward(&self.data.train_graph, self.inputs[0].try_clone()?)?;
-        let (loss, grad) = self.data.train.loss(&activation(&z, Activation::Relu)?)?;
+        let (loss, grad) = self.data.train.loss_with(&activation(&z, Activation::Relu)?, self.objective)?;
         self.layers[stage]
             .backward_params(&self.data.train_graph, &activation_backward(&z, &grad, Activation::Relu)?)?;
         self.optimizers[stage].step(self.layers[stage].params_mut())?;
@@ -183,7 +145,7 @@ impl NodeLearner for ForwardLp {
     fn scores(&mut self, stage: usize) -> Result<EvalScores> {
         let mut out = Vec::with_capacity(2);
         for s in 0..2 {
-            let mut p = self.data.eval[s].probabilities(&self.output(stage, s)?)?;
+            let mut p = self.data.eval[s].probabilities_with(&self.output(stage, s)?, self.objective)?;
             if let Some(sum) = &self.sums[s] {
                 add_scaled(&mut p, sum, 1.0)?;
             }
@@ -204,7 +166,7 @@ impl NodeLearner for ForwardLp {
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
         for s in 0..2 {
             let z = self.output(stage, s)?;
-            accumulate(&mut self.sums[s], self.data.eval[s].probabilities(&z)?)?;
+            accumulate(&mut self.sums[s], self.data.eval[s].probabilities_with(&z, self.objective)?)?;
             self.inputs[s] = Features::from(l2_normalize_rows(&z, LN_EPS)?);
         }
         Ok(())

@@ -9,6 +9,7 @@ mod ccl_losses;
 pub mod forwardgnn;
 mod forwardgnn_ff;
 mod forwardgnn_lp;
+mod forwardgnn_lp_pairs;
 mod forwardgnn_sf;
 mod forwardgnn_topdown;
 mod gnn_backprop;
@@ -26,7 +27,8 @@ pub use ccl_autoencoder::{AeMode, ConvAutoencoder, PAPER_WIDTHS};
 pub use ccl_cnn::{CnnPool, Mode as CnnMode};
 pub use ccl_losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
 pub use forwardgnn_ff::{appended_input, FfMode, ForwardFf};
-pub use forwardgnn_lp::{ForwardLp, LpTopInput, PairIndex};
+pub use forwardgnn_lp::{ForwardLp, LpTopInput};
+pub use forwardgnn_lp_pairs::{LinkObjective, PairIndex, FF_THRESHOLD};
 pub use forwardgnn_sf::ForwardSf;
 pub use forwardgnn_topdown::{update_phases, ForwardTopDown, TopDown};
 pub use gnn_backprop::{GnnBackprop, LpBackprop};
@@ -216,6 +218,11 @@ pub const ALGORITHMS: &[AlgorithmInfo] = &[
         "Link prediction, layer by layer: each layer scores edges by dot products against sampled non-edges.",
     ),
     forwardgnn(
+        "forwardgnn-lp-ff",
+        "ForwardGNN-FF (link prediction)",
+        "Link prediction, layer by layer, forward-forward style: high goodness on edges, low on sampled non-edges.",
+    ),
+    forwardgnn(
         "forwardgnn-lp-ce-top-input",
         "ForwardGNN-CE, top-down (link prediction)",
         "Link prediction with all layers learning together, each reading the layer above as extra input.",
@@ -252,7 +259,7 @@ pub fn build_node_learner(
         Variant::FfLa => Box::new(ForwardFf::new(task, FfMode::LabelAppending, kind, layers, device, rng)?),
         Variant::FfVn => Box::new(ForwardFf::new(task, FfMode::VirtualNodes, kind, layers, device, rng)?),
         Variant::Backprop => Box::new(GnnBackprop::new(task, kind, layers, device, rng)?),
-        Variant::LpCe | Variant::LpCeTopInput => {
+        Variant::LpCe | Variant::LpFf | Variant::LpCeTopInput => {
             return Err(Error::invalid("algorithm", format!("{} predicts links", variant.paper_name())))
         }
     })
@@ -270,6 +277,9 @@ pub fn build_link_learner(
     let (kind, layers) = (cfg.graph.model, cfg.graph.layers);
     Ok(match variant {
         Variant::LpCe => Box::new(ForwardLp::new(task, kind, layers, device, rng)?),
+        Variant::LpFf => {
+            Box::new(ForwardLp::with_objective(task, LinkObjective::ForwardForward, kind, layers, device, rng)?)
+        }
         Variant::LpCeTopInput => Box::new(LpTopInput::new(task, kind, layers, device, rng)?),
         Variant::Backprop => Box::new(LpBackprop::new(task, kind, layers, device, rng)?),
         other => {

@@ -85,6 +85,7 @@ pub fn activation(x: ArrayView2<f32>, f: Activation) -> Array2<f32> {
         Activation::Sigmoid => x.mapv(sigmoid),
         Activation::Elu => x.mapv(|v| if v > 0.0 { v } else { v.exp() - 1.0 }),
         Activation::Gelu => x.mapv(|v| 0.5 * v * (1.0 + erf_approx(v * std::f32::consts::FRAC_1_SQRT_2))),
+        Activation::Square => x.mapv(|v| v * v),
     }
 }
 
@@ -105,6 +106,7 @@ pub fn activation_backward(x: ArrayView2<f32>, grad_out: ArrayView2<f32>, f: Act
         Activation::Gelu => {
             0.5 * (1.0 + erf_approx(v * std::f32::consts::FRAC_1_SQRT_2)) + v * 0.398_942_3 * (-0.5 * v * v).exp()
         }
+        Activation::Square => 2.0 * v,
     };
     Zip::from(&x).and(&grad_out).map_collect(|&v, &g| g * derivative(v))
 }

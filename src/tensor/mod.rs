@@ -247,6 +247,9 @@ pub enum Activation {
     Elu,
     /// `x Φ(x)`, the exact (erf) form, PyTorch's default.
     Gelu,
+    /// `x²`: the elementwise square behind ForwardGNN-FF's edge goodness (not offered as a layer activation in
+    /// the page).
+    Square,
 }
 
 impl Activation {
@@ -259,6 +262,7 @@ impl Activation {
             Activation::Sigmoid => 3,
             Activation::Elu => 4,
             Activation::Gelu => 5,
+            Activation::Square => 6,
         }
     }
 }

@@ -1,4 +1,4 @@
-// out = f(x) elementwise. kind: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid, 4 ELU (alpha 1), 5 GELU (erf form)
+// out = f(x) elementwise. kind: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid, 4 ELU (alpha 1), 5 GELU (erf form), 6 square
 // (same codes as tensor::Activation).
 
 struct ActivationDims {
@@ -42,6 +42,7 @@ fn activation(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
         case 3u: { out[i] = sigmoid(v); }
         case 4u: { out[i] = select(exp(min(v, 0.0)) - 1.0, v, v > 0.0); }
         case 5u: { out[i] = 0.5 * v * (1.0 + erf_approx(v * 0.70710678)); }
+        case 6u: { out[i] = v * v; }
         default: { out[i] = v; }
     }
 }

@@ -1,6 +1,6 @@
 // grad_x = grad_out * f'(x) elementwise, from the activation's input x.
 // kind: 0 identity, 1 ReLU (f' = [x > 0]), 2 tanh (1 - tanh²), 3 sigmoid (s (1 - s)), 4 ELU ([x > 0] or e^x),
-// 5 GELU (Φ(x) + x φ(x)).
+// 5 GELU (Φ(x) + x φ(x)), 6 square (2x).
 
 struct ActivationDims {
     len: u32,
@@ -43,6 +43,7 @@ fn activation_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
         case 3u: { let s = sigmoid(v); d = s * (1.0 - s); }
         case 4u: { d = select(exp(min(v, 0.0)), 1.0, v > 0.0); }
         case 5u: { d = 0.5 * (1.0 + erf_approx(v * 0.70710678)) + v * 0.39894228 * exp(-0.5 * v * v); }
+        case 6u: { d = 2.0 * v; }
         default: { d = 1.0; }
     }
     grad_x[i] = grad_out[i] * d;

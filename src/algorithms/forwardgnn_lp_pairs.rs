@@ -1,0 +1,126 @@
+//! The labelled node pairs of link prediction on the device, and the two per-layer objectives on them
+//! (spec forwardgnn.md §3.7, §3.8): ForwardGNN-CE's BCE on dot products (Eq. 9) and ForwardGNN-FF's edge
+//! goodness (Sec. 4.3). `<a, b> = (‖a + b‖² − ‖a − b‖²) / 4` computes row-wise dot products with the goodness
+//! kernel.
+
+use super::forwardgnn::scaled;
+use crate::data::LabelledPairs;
+use crate::error::Result;
+use crate::tensor::{
+    activation, activation_backward, add_row, add_scaled, bce_with_logits, gather_rows, goodness, reduce, scale_rows,
+    scatter_add_rows, Activation, Device, Reduction, Tensor,
+};
+
+/// ForwardGNN-FF's goodness threshold θ (spec §3.8).
+pub const FF_THRESHOLD: f32 = 2.0;
+
+/// What a greedy link-prediction layer is trained on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LinkObjective {
+    /// ForwardGNN-CE (Sec. 3.4, Eq. 9): `s_uv = <z_u, z_v>`, `mean BCEWithLogits(s, label)`, probability `σ(s)`.
+    #[default]
+    CrossEntropy,
+    /// ForwardGNN-FF (Sec. 4.3, spec §3.8): edge embedding `e_uv = z_u ⊙ z_v`, goodness `g_uv = Σ_d e_uv,d²`,
+    /// loss `mean_pos softplus(θ − g) + mean_neg softplus(g − θ)` with θ = 2, probability `σ(g − θ)`.
+    ForwardForward,
+}
+
+/// Labelled pairs on the device.
+#[derive(Debug)]
+pub struct PairIndex {
+    u: Vec<u32>,
+    v: Vec<u32>,
+    u_dev: Tensor,
+    v_dev: Tensor,
+    pub(super) labels: Tensor,
+    /// `1 / #positives` on positive pairs, `1 / #negatives` on negative ones (FF's two means).
+    class_weights: Tensor,
+    /// `−θ` on every pair.
+    minus_theta: Tensor,
+    nodes: usize,
+}
+
+impl PairIndex {
+    /// Uploads `pairs` of a graph with `nodes` nodes.
+    pub fn new(pairs: &LabelledPairs, nodes: usize, device: &Device) -> Result<Self> {
+        let (u, v): (Vec<u32>, Vec<u32>) = pairs.pairs.iter().copied().unzip();
+        let ids = |x: &[u32]| device.tensor(x.len(), 1, &x.iter().map(|&i| i as f32).collect::<Vec<_>>());
+        let n = pairs.labels.len();
+        let positives = pairs.labels.iter().filter(|&&l| l == 1.0).count();
+        let weight = |count: usize| 1.0 / count.max(1) as f32;
+        let weights: Vec<f32> =
+            pairs.labels.iter().map(|&l| if l == 1.0 { weight(positives) } else { weight(n - positives) }).collect();
+        Ok(PairIndex {
+            u_dev: ids(&u)?,
+            v_dev: ids(&v)?,
+            labels: device.tensor(n, 1, &pairs.labels)?,
+            class_weights: device.tensor(n, 1, &weights)?,
+            minus_theta: device.tensor(1, 1, &[-FF_THRESHOLD])?,
+            u,
+            v,
+            nodes,
+        })
+    }
+
+    /// `(s, r_u, r_v)` with `s_uv = <r_u, r_v>` (`pairs x 1`).
+    fn dots(&self, r: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+        let (a, b) = (gather_rows(r, &self.u_dev)?, gather_rows(r, &self.v_dev)?);
+        let mut sum = a.try_clone()?;
+        add_scaled(&mut sum, &b, 1.0)?;
+        let mut diff = a.try_clone()?;
+        add_scaled(&mut diff, &b, -1.0)?;
+        let mut s = scaled(&goodness(&sum, false)?, 0.25)?;
+        add_scaled(&mut s, &goodness(&diff, false)?, -0.25)?;
+        Ok((s, a, b))
+    }
+
+    /// The pair logits under `objective`: `<z_u, z_v>` (CE), or `<z_u², z_v²> − θ = Σ_d (z_u,d z_v,d)² − θ` (FF);
+    /// with the rows `r = z` or `z²` they were computed from.
+    fn logits(&self, z: &Tensor, objective: LinkObjective) -> Result<(Tensor, Tensor, Tensor)> {
+        match objective {
+            LinkObjective::CrossEntropy => self.dots(z),
+            LinkObjective::ForwardForward => {
+                let (g, a, b) = self.dots(&activation(z, Activation::Square)?)?;
+                Ok((add_row(&g, &self.minus_theta)?, a, b))
+            }
+        }
+    }
+
+    /// Link probabilities `σ(<z_u, z_v>)` (ForwardGNN-CE and backprop).
+    pub fn probabilities(&self, z: &Tensor) -> Result<Tensor> {
+        self.probabilities_with(z, LinkObjective::CrossEntropy)
+    }
+
+    /// Link probabilities under `objective`.
+    pub fn probabilities_with(&self, z: &Tensor, objective: LinkObjective) -> Result<Tensor> {
+        activation(&self.logits(z, objective)?.0, Activation::Sigmoid)
+    }
+
+    /// Mean BCE of the pair scores (Eq. 9) and its gradient with respect to `z`.
+    pub fn loss(&self, z: &Tensor) -> Result<(Tensor, Tensor)> {
+        self.loss_with(z, LinkObjective::CrossEntropy)
+    }
+
+    /// The loss of `objective` (`1 x 1`) and its gradient with respect to `z`. FF's two means are one weighted
+    /// BCE: `softplus(θ − g) = BCE(g − θ, 1)` and `softplus(g − θ) = BCE(g − θ, 0)`.
+    pub fn loss_with(&self, z: &Tensor, objective: LinkObjective) -> Result<(Tensor, Tensor)> {
+        let (s, a, b) = self.logits(z, objective)?;
+        let (loss, grad_s) = match objective {
+            LinkObjective::CrossEntropy => {
+                let (per_pair, grad) = bce_with_logits(&s, &self.labels, 1.0 / self.u.len().max(1) as f32)?;
+                (reduce(&per_pair, 0, Reduction::Mean)?, grad)
+            }
+            LinkObjective::ForwardForward => {
+                let (per_pair, grad) = bce_with_logits(&s, &self.labels, 1.0)?;
+                let weighted = scale_rows(&per_pair, &self.class_weights, None)?;
+                (reduce(&weighted, 0, Reduction::Sum)?, scale_rows(&grad, &self.class_weights, None)?)
+            }
+        };
+        let mut grad = scatter_add_rows(&scale_rows(&b, &grad_s, None)?, &self.u, self.nodes)?;
+        add_scaled(&mut grad, &scatter_add_rows(&scale_rows(&a, &grad_s, None)?, &self.v, self.nodes)?, 1.0)?;
+        if objective == LinkObjective::ForwardForward {
+            grad = activation_backward(z, &grad, Activation::Square)?;
+        }
+        Ok((loss, grad))
+    }
+}
