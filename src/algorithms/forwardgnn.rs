@@ -10,7 +10,7 @@
 
 use crate::data::{NodeTask, SparseRows};
 use crate::error::{Error, Result};
-use crate::nn::{Features, Matrix, OptimizerConfig};
+use crate::nn::{Features, GnnConv, Matrix, OptimizerConfig};
 use crate::rng::Rng;
 use crate::tensor::{
     add_row, add_scaled, bce_with_logits, goodness, goodness_backward, matmul, reduce, scatter_add_rows, slice,
@@ -144,14 +144,39 @@ pub trait NodeLearner {
     fn loss_names(&self, stage: usize) -> Vec<String>;
     /// Scores of the model trained so far (greedy: layers `0..=stage`).
     fn scores(&mut self, stage: usize) -> Result<EvalScores>;
-    /// Copies of what `stage` trains (weights only; optimiser moments are not saved, as in the reference).
-    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>>;
+    /// The model's layers, bottom first.
+    fn gnn_layers(&mut self) -> &mut [GnnConv];
+    /// Copies of what `stage` trains (weights only; optimiser moments are not saved, as in the reference):
+    /// layer `stage` alone when there is one stage per layer (greedy), else every layer.
+    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {
+        stage_layers(self, stage).iter_mut().map(GnnConv::snapshot).collect()
+    }
     /// Restores a checkpoint of `stage`.
-    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()>;
-    /// Freezes `stage` (greedy: computes the next layer's detached input).
-    fn finish_stage(&mut self, stage: usize) -> Result<()>;
+    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
+        for (layer, values) in stage_layers(self, stage).iter_mut().zip(checkpoint) {
+            layer.restore(values)?;
+        }
+        Ok(())
+    }
+    /// Freezes `stage` (greedy: computes the next layer's detached input); nothing by default.
+    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
+        Ok(())
+    }
     /// Trainable scalars.
-    fn parameter_count(&mut self) -> usize;
+    fn parameter_count(&mut self) -> usize {
+        self.gnn_layers().iter_mut().map(GnnConv::parameter_count).sum()
+    }
+}
+
+/// The layers stage `stage` trains: `[stage]` in a greedy learner (one stage per layer), else all of them.
+fn stage_layers<L: NodeLearner + ?Sized>(learner: &mut L, stage: usize) -> &mut [GnnConv] {
+    let greedy = learner.stages() > 1;
+    let layers = learner.gnn_layers();
+    if greedy {
+        layers.get_mut(stage..=stage).unwrap_or_default()
+    } else {
+        layers
+    }
 }
 
 /// Virtual-node edges (§2.4): the real edges, then `i -> N + class[i]` for every `i` in `mask` (ascending),

@@ -242,14 +242,6 @@ impl NodeLearner for ForwardFf {
         Ok(EvalScores { val, test })
     }
 
-    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        Ok(vec![self.layers[stage].snapshot()?])
-    }
-
-    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        self.layers[stage].restore(&checkpoint[0])
-    }
-
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
         match self.mode {
             FfMode::LabelAppending => {
@@ -280,7 +272,7 @@ impl NodeLearner for ForwardFf {
         Ok(())
     }
 
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    fn gnn_layers(&mut self) -> &mut [GnnConv] {
+        &mut self.layers
     }
 }

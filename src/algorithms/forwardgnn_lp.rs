@@ -155,14 +155,6 @@ impl NodeLearner for ForwardLp {
         Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
     }
 
-    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        Ok(vec![self.layers[stage].snapshot()?])
-    }
-
-    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        self.layers[stage].restore(&checkpoint[0])
-    }
-
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
         for s in 0..2 {
             let z = self.output(stage, s)?;
@@ -172,8 +164,8 @@ impl NodeLearner for ForwardLp {
         Ok(())
     }
 
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    fn gnn_layers(&mut self) -> &mut [GnnConv] {
+        &mut self.layers
     }
 }
 
@@ -308,22 +300,7 @@ impl NodeLearner for LpTopInput {
         Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
     }
 
-    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        self.layers.iter_mut().map(GnnConv::snapshot).collect()
-    }
-
-    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
-            layer.restore(values)?;
-        }
-        Ok(())
-    }
-
-    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
-        Ok(())
-    }
-
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    fn gnn_layers(&mut self) -> &mut [GnnConv] {
+        &mut self.layers
     }
 }

@@ -90,14 +90,6 @@ impl NodeLearner for ForwardSf {
         Ok(EvalScores { val: p, test: None })
     }
 
-    fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        Ok(vec![self.layers[stage].snapshot()?])
-    }
-
-    fn restore(&mut self, stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        self.layers[stage].restore(&checkpoint[0])
-    }
-
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
         let h = self.output(stage)?;
         let p = sf_probabilities(&h, self.targets.nodes, self.targets.classes)?;
@@ -109,7 +101,7 @@ impl NodeLearner for ForwardSf {
         Ok(())
     }
 
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    fn gnn_layers(&mut self) -> &mut [GnnConv] {
+        &mut self.layers
     }
 }

@@ -289,22 +289,7 @@ impl NodeLearner for ForwardTopDown {
         Ok(EvalScores { val: sum.ok_or_else(|| Error::invalid("top-down", "no layers"))?, test: None })
     }
 
-    fn checkpoint(&mut self, _stage: usize) -> Result<Vec<Vec<Tensor>>> {
-        self.layers.iter_mut().map(GnnConv::snapshot).collect()
-    }
-
-    fn restore(&mut self, _stage: usize, checkpoint: &[Vec<Tensor>]) -> Result<()> {
-        for (layer, values) in self.layers.iter_mut().zip(checkpoint) {
-            layer.restore(values)?;
-        }
-        Ok(())
-    }
-
-    fn finish_stage(&mut self, _stage: usize) -> Result<()> {
-        Ok(())
-    }
-
-    fn parameter_count(&mut self) -> usize {
-        self.layers.iter_mut().map(GnnConv::parameter_count).sum()
+    fn gnn_layers(&mut self) -> &mut [GnnConv] {
+        &mut self.layers
     }
 }
