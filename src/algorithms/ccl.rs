@@ -16,15 +16,14 @@
 //! Gradients are the analytic ones of §1.9. All updates use the pre-update weights (§1.12).
 
 use super::ccl_losses::{mlp_pair_loss, mlp_pair_scale};
+use super::ccl_updates::CclUpdates;
 use super::{Algorithm, Problem};
 use crate::config::{Architecture, CclOptions, RunConfig};
 use crate::error::{Error, Result};
-use crate::nn::{
-    centralize_gradients, clip_gradients, softmax_cross_entropy, LrSchedule, Optimizer, OptimizerConfig, Param,
-};
+use crate::nn::{centralize_gradients, softmax_cross_entropy, Param};
 use crate::rng::Rng;
 use crate::tensor::{
-    activation, activation_backward, add_scaled, concat, matmul, one_hot, reduce, Activation, Device, Reduction, Tensor,
+    activation, activation_backward, concat, matmul, one_hot, reduce, Activation, Device, Reduction, Tensor,
 };
 
 const ACT: Activation = Activation::Elu;
@@ -37,17 +36,8 @@ pub struct Ccl {
     /// `V_1..V_L`, stored `d_l x d_{l-1}` (`c_{l-1} = c_l V_l`); `V_L` is `K x d_{L-1}`.
     feedback: Vec<Param>,
     widths: Vec<usize>,
-    opt_forward: Optimizer,
-    opt_feedback: Optimizer,
-    forward_clip: f32,
-    centralize: bool,
+    updates: CclUpdates,
     options: CclOptions,
-    base_lr: (f32, f32),
-    warmup: u32,
-    cosine_epochs: Option<usize>,
-    steps: u32,
-    /// Steps since the epoch began (`batch_idx` of the reference loops).
-    epoch_steps: u32,
     last_losses: Option<Tensor>,
 }
 
@@ -80,30 +70,8 @@ impl Ccl {
             forward.push(Param::new(init.draw(device, w[0], w[1], w[0], rng)?));
             feedback.push(Param::new(init.draw(device, w[1], w[0], w[1], rng)?));
         }
-        let (momentum, weight_decay) = match cfg.optimizer {
-            OptimizerConfig::Sgd { momentum, weight_decay, .. } => (momentum, weight_decay),
-            OptimizerConfig::Adam { .. } => {
-                return Err(Error::invalid("optimizer", "CCL trains with SGD (spec ccl.md §1.8); Adam is not offered"))
-            }
-        };
-        let lr_f = cfg.optimizer.lr();
-        let lr_b = cfg.ccl.feedback_lr;
-        Ok(Ccl {
-            forward,
-            feedback,
-            widths,
-            opt_forward: Optimizer::new(OptimizerConfig::Sgd { lr: lr_f, momentum, weight_decay }),
-            opt_feedback: Optimizer::new(OptimizerConfig::Sgd { lr: lr_b, momentum, weight_decay }),
-            forward_clip: cfg.grad_clip,
-            centralize: cfg.grad_centralization,
-            options: cfg.ccl.clone(),
-            base_lr: (lr_f, lr_b),
-            warmup: cfg.loss_warmup,
-            cosine_epochs: cfg.cosine_lr.then_some(cfg.epochs),
-            steps: 0,
-            epoch_steps: 0,
-            last_losses: None,
-        })
+        let updates = CclUpdates::new(cfg, "CCL")?;
+        Ok(Ccl { forward, feedback, widths, updates, options: cfg.ccl.clone(), last_losses: None })
     }
 
     /// Layer widths `d_0 = inputs, d_1, ..., d_L = classes`.
@@ -205,43 +173,15 @@ impl Ccl {
 
     /// Spec §1.7–1.8 after the gradients: warm-up scale, centralisation, separate clipping, two SGD steps.
     fn apply_updates(&mut self) -> Result<()> {
-        let warmup = self.warmup;
-        if let Some(scale) = warmup_scale(warmup, self.steps, self.epoch_steps) {
-            for p in self.forward.iter_mut().chain(self.feedback.iter_mut()) {
-                if let Some(g) = p.grad.as_mut() {
-                    let copy = g.try_clone()?;
-                    add_scaled(g, &copy, scale - 1.0)?;
-                }
-            }
-        }
+        self.updates.warm_up(self.forward.iter_mut().chain(self.feedback.iter_mut()))?;
         let mut f: Vec<&mut Param> = self.forward.iter_mut().collect();
         let mut g: Vec<&mut Param> = self.feedback.iter_mut().collect();
-        if self.centralize {
+        if self.updates.centralize {
             centralize_gradients(&mut f)?;
             centralize_gradients(&mut g)?;
         }
-        clip_gradients(&mut f, self.forward_clip)?;
-        clip_gradients(&mut g, self.options.feedback_clip)?;
-        self.opt_forward.step(f)?;
-        self.opt_feedback.step(g)?;
-        self.steps += 1;
-        self.epoch_steps += 1;
-        Ok(())
+        self.updates.step(f, g)
     }
-}
-
-/// The loss-scale warm-up of the reference loops (spec ccl.md §1.7): while `global_step < warmup` the loss is
-/// multiplied by `(batch_idx + 1) / warmup`, where `batch_idx` restarts every epoch (so with fewer than
-/// `warmup` steps per epoch the ramp restarts each epoch, as in the code).
-pub fn warmup_scale(warmup: u32, global_step: u32, epoch_step: u32) -> Option<f32> {
-    (warmup > 0 && global_step < warmup).then(|| (epoch_step + 1) as f32 / warmup as f32)
-}
-
-/// The learning rates of F and G after `epochs_done` epochs of PyTorch's `CosineAnnealingLR(T_max, 0.001)`
-/// (spec ccl.md §1.8, step 4).
-pub fn cosine_lrs(base: (f32, f32), epochs_done: usize, t_max: usize) -> (f32, f32) {
-    let schedule = LrSchedule::Cosine { t_max: t_max as u32, eta_min: 0.001 };
-    (schedule.lr(base.0, epochs_done as u32), schedule.lr(base.1, epochs_done as u32))
 }
 
 /// Accumulating into a feedback weight, with the layer number in the error (the table of spec §1.3 pairs pair
@@ -291,12 +231,7 @@ impl Algorithm for Ccl {
     }
 
     fn end_epoch(&mut self, epochs_done: usize) {
-        self.epoch_steps = 0;
-        if let Some(t_max) = self.cosine_epochs {
-            let (f, g) = cosine_lrs(self.base_lr, epochs_done, t_max);
-            self.opt_forward.set_lr(f);
-            self.opt_feedback.set_lr(g);
-        }
+        self.updates.end_epoch(epochs_done);
     }
 
     fn ccl(&self) -> Option<&Ccl> {

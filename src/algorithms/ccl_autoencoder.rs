@@ -12,12 +12,12 @@
 //! widths are the paper's times `width` (default 1/8: 16, 32, 128, 256), on MNIST/Fashion-MNIST padded to
 //! 32x32 in `[0, 1]`.
 
-use super::ccl::{cosine_lrs, warmup_scale};
 use super::ccl_losses::{ae_pair_loss, total};
+use super::ccl_updates::CclUpdates;
 use super::{Algorithm, Problem};
 use crate::config::{CclOptions, RunConfig};
 use crate::error::{Error, Result};
-use crate::nn::{clip_gradients, orthogonal, ConvUnit, ConvUnitCache, Optimizer, OptimizerConfig, Param};
+use crate::nn::{orthogonal, ConvUnit, ConvUnitCache, Param};
 use crate::rng::Rng;
 use crate::tensor::{add_scaled, concat, matmul, mse, reduce, slice, Conv2dShape, Device, Reduction, Tensor};
 
@@ -44,17 +44,8 @@ pub struct ConvAutoencoder {
     feedback: Vec<ConvUnit>,
     /// Spatial height of F's outputs `a_1..a_4, b_4, b_3, b_2, out`, and of the input.
     heights: Vec<usize>,
-    opt_forward: Optimizer,
-    opt_feedback: Optimizer,
-    clip: (f32, f32),
-    centralize: bool,
+    updates: CclUpdates,
     options: CclOptions,
-    warmup: u32,
-    cosine_epochs: Option<usize>,
-    base_lr: (f32, f32),
-    steps: u32,
-    /// Steps since the epoch began (`batch_idx` of the reference loops).
-    epoch_steps: u32,
     last_losses: Option<Tensor>,
 }
 
@@ -120,28 +111,8 @@ impl ConvAutoencoder {
             feedback.clear();
         }
         let heights = vec![size[1], size[2], size[3], size[4], size[3], size[2], size[1], size[0], size[0]];
-        let (momentum, weight_decay) = match cfg.optimizer {
-            OptimizerConfig::Sgd { momentum, weight_decay, .. } => (momentum, weight_decay),
-            OptimizerConfig::Adam { .. } => return Err(Error::invalid("optimizer", "the autoencoder trains with SGD")),
-        };
-        let base_lr = (cfg.optimizer.lr(), cfg.ccl.feedback_lr);
-        Ok(ConvAutoencoder {
-            mode,
-            forward,
-            feedback,
-            heights,
-            opt_forward: Optimizer::new(OptimizerConfig::Sgd { lr: base_lr.0, momentum, weight_decay }),
-            opt_feedback: Optimizer::new(OptimizerConfig::Sgd { lr: base_lr.1, momentum, weight_decay }),
-            clip: (cfg.grad_clip, cfg.ccl.feedback_clip),
-            centralize: cfg.grad_centralization,
-            options: cfg.ccl.clone(),
-            warmup: cfg.loss_warmup,
-            cosine_epochs: cfg.cosine_lr.then_some(cfg.epochs),
-            base_lr,
-            steps: 0,
-            epoch_steps: 0,
-            last_losses: None,
-        })
+        let updates = CclUpdates::new(cfg, "the autoencoder")?;
+        Ok(ConvAutoencoder { mode, forward, feedback, heights, updates, options: cfg.ccl.clone(), last_losses: None })
     }
 
     /// F's outputs `[a_1..a_4, b_4, b_3, b_2, out]` and the caches.
@@ -212,15 +183,8 @@ impl ConvAutoencoder {
             self.forward.iter_mut().flat_map(|u| std::iter::once(&mut u.weight).chain(u.bias.as_mut())).collect();
         let mut g: Vec<&mut Param> =
             self.feedback.iter_mut().flat_map(|u| std::iter::once(&mut u.weight).chain(u.bias.as_mut())).collect();
-        if let Some(scale) = warmup_scale(self.warmup, self.steps, self.epoch_steps) {
-            for p in f.iter_mut().chain(g.iter_mut()) {
-                if let Some(t) = p.grad.as_mut() {
-                    let copy = t.try_clone()?;
-                    add_scaled(t, &copy, scale - 1.0)?;
-                }
-            }
-        }
-        if self.centralize {
+        self.updates.warm_up(f.iter_mut().chain(g.iter_mut()).map(|p| &mut **p))?;
+        if self.updates.centralize {
             // Conv weights are `out x (in 9)`: centre each row (output channel); biases are skipped.
             for p in f.iter_mut().chain(g.iter_mut()) {
                 if p.value.rows() > 1 {
@@ -232,15 +196,7 @@ impl ConvAutoencoder {
                 }
             }
         }
-        clip_gradients(&mut f, self.clip.0)?;
-        self.opt_forward.step(f)?;
-        if !g.is_empty() {
-            clip_gradients(&mut g, self.clip.1)?;
-            self.opt_feedback.step(g)?;
-        }
-        self.steps += 1;
-        self.epoch_steps += 1;
-        Ok(())
+        self.updates.step(f, g)
     }
 }
 
@@ -296,12 +252,7 @@ impl Algorithm for ConvAutoencoder {
     }
 
     fn end_epoch(&mut self, epochs_done: usize) {
-        self.epoch_steps = 0;
-        if let Some(t_max) = self.cosine_epochs {
-            let (f, g) = cosine_lrs(self.base_lr, epochs_done, t_max);
-            self.opt_forward.set_lr(f);
-            self.opt_feedback.set_lr(g);
-        }
+        self.updates.end_epoch(epochs_done);
     }
 
     fn reconstructs(&self) -> bool {

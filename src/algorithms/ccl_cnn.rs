@@ -13,19 +13,17 @@
 //! Backprop: the same F, with the BP configs' batch norm on every conv input (statistics only: the reference
 //! never trains γ/β, pitfall §6.1), gradients through every layer.
 
-use super::ccl::{cosine_lrs, warmup_scale};
 use super::ccl_losses::{centralize_rows, cosine_pair_loss};
+use super::ccl_updates::CclUpdates;
 use super::{Algorithm, Problem};
 use crate::config::{CclOptions, RunConfig};
 use crate::error::{Error, Result};
-use crate::nn::{
-    centralize_gradients, clip_gradients, softmax_cross_entropy, BatchNorm, Optimizer, OptimizerConfig, Param,
-};
+use crate::nn::{centralize_gradients, softmax_cross_entropy, BatchNorm, Param};
 use crate::rng::Rng;
 use crate::tensor::{
-    activation, activation_backward, add_scaled, concat, conv2d, conv2d_input_grad, conv2d_weight_grad, matmul,
-    max_pool2x2, max_pool2x2_backward, one_hot, reduce, scale_rows, slice, upsample2x, Activation, Conv2dShape, Device,
-    Reduction, Tensor,
+    activation, activation_backward, concat, conv2d, conv2d_input_grad, conv2d_weight_grad, matmul, max_pool2x2,
+    max_pool2x2_backward, one_hot, reduce, scale_rows, slice, upsample2x, Activation, Conv2dShape, Device, Reduction,
+    Tensor,
 };
 
 /// Channels of the five convolutions.
@@ -59,17 +57,8 @@ pub struct CnnPool {
     feedback: Vec<Param>,
     batch_norms: Vec<BatchNorm>,
     zero_bias: Vec<Tensor>,
-    opt_forward: Optimizer,
-    opt_feedback: Optimizer,
-    clip: (f32, f32),
-    centralize: bool,
+    updates: CclUpdates,
     options: CclOptions,
-    warmup: u32,
-    cosine_epochs: Option<usize>,
-    base_lr: (f32, f32),
-    steps: u32,
-    /// Steps since the epoch began (`batch_idx` of the reference loops).
-    epoch_steps: u32,
     last_losses: Option<Tensor>,
 }
 
@@ -150,13 +139,7 @@ impl CnnPool {
             Mode::Ccl => Vec::new(),
         };
         let zero_bias = channels.iter().map(|&c| device.zeros(1, c)).collect::<Result<Vec<_>>>()?;
-        let (momentum, weight_decay) = match cfg.optimizer {
-            OptimizerConfig::Sgd { momentum, weight_decay, .. } => (momentum, weight_decay),
-            OptimizerConfig::Adam { .. } => {
-                return Err(Error::invalid("optimizer", "the CNN configurations train with SGD (spec ccl.md §4)"))
-            }
-        };
-        let base_lr = (cfg.optimizer.lr(), cfg.ccl.feedback_lr);
+        let updates = CclUpdates::new(cfg, "the CNN configurations")?;
         Ok(CnnPool {
             mode,
             classes,
@@ -166,16 +149,8 @@ impl CnnPool {
             feedback,
             batch_norms,
             zero_bias,
-            opt_forward: Optimizer::new(OptimizerConfig::Sgd { lr: base_lr.0, momentum, weight_decay }),
-            opt_feedback: Optimizer::new(OptimizerConfig::Sgd { lr: base_lr.1, momentum, weight_decay }),
-            clip: (cfg.grad_clip, cfg.ccl.feedback_clip),
-            centralize: cfg.grad_centralization,
+            updates,
             options: cfg.ccl.clone(),
-            warmup: cfg.loss_warmup,
-            cosine_epochs: cfg.cosine_lr.then_some(cfg.epochs),
-            base_lr,
-            steps: 0,
-            epoch_steps: 0,
             last_losses: None,
         })
     }
@@ -301,15 +276,8 @@ impl CnnPool {
 
     /// Warm-up, centralisation, clipping (F and G apart) and the SGD steps (spec §1.7–1.8).
     fn apply_updates(&mut self) -> Result<()> {
-        if let Some(scale) = warmup_scale(self.warmup, self.steps, self.epoch_steps) {
-            for p in self.forward.iter_mut().chain(self.feedback.iter_mut()) {
-                if let Some(g) = p.grad.as_mut() {
-                    let copy = g.try_clone()?;
-                    add_scaled(g, &copy, scale - 1.0)?;
-                }
-            }
-        }
-        if self.centralize {
+        self.updates.warm_up(self.forward.iter_mut().chain(self.feedback.iter_mut()))?;
+        if self.updates.centralize {
             for p in self.forward[..5].iter_mut().chain(self.feedback.iter_mut().take(5)) {
                 if let Some(g) = p.grad.as_mut() {
                     centralize_rows(g)?;
@@ -319,17 +287,7 @@ impl CnnPool {
                 self.forward[5..].iter_mut().chain(self.feedback.iter_mut().skip(5)).collect();
             centralize_gradients(&mut linear)?;
         }
-        let mut f: Vec<&mut Param> = self.forward.iter_mut().collect();
-        clip_gradients(&mut f, self.clip.0)?;
-        self.opt_forward.step(f)?;
-        if !self.feedback.is_empty() {
-            let mut g: Vec<&mut Param> = self.feedback.iter_mut().collect();
-            clip_gradients(&mut g, self.clip.1)?;
-            self.opt_feedback.step(g)?;
-        }
-        self.steps += 1;
-        self.epoch_steps += 1;
-        Ok(())
+        self.updates.step(self.forward.iter_mut().collect(), self.feedback.iter_mut().collect())
     }
 }
 
@@ -386,11 +344,6 @@ impl Algorithm for CnnPool {
     }
 
     fn end_epoch(&mut self, epochs_done: usize) {
-        self.epoch_steps = 0;
-        if let Some(t_max) = self.cosine_epochs {
-            let (f, g) = cosine_lrs(self.base_lr, epochs_done, t_max);
-            self.opt_forward.set_lr(f);
-            self.opt_feedback.set_lr(g);
-        }
+        self.updates.end_epoch(epochs_done);
     }
 }
