@@ -40,9 +40,10 @@ USAGE:
       the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
       mean ± std over the folds
   bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
-                   [--epochs N] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
+                   [--epochs N] [--batch B] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
       the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and
-      backprop, same network, seed and budget; --quick: 5 MLP epochs, 1 CNN and 1 autoencoder epoch)
+      backprop, same network, seed and budget; --batch sets the MLPs' batch; --quick: 5 MLP epochs at
+      batch 64, 1 CNN and 1 autoencoder epoch)
   bpfree repro noprop [--quick] [--datasets mnist,fashion-mnist,cifar10-subset] [--variants dt,ct,fm,backprop]
                       [--embeddings one-hot,learned,prototype] [--epochs N] [--width W] [--limit N]
                       [--inference-steps N] [--seed S] [--backend cpu|gpu]
