@@ -191,9 +191,7 @@ impl Trainer {
     /// The epoch model selection picks: lowest validation loss if the dataset has a validation split
     /// (spec ccl.md §1.11), else the last epoch. Its test numbers are what a paper would report.
     pub fn selected(&self) -> Option<&EpochMetrics> {
-        let with_val = self.history.iter().filter(|m| m.val_loss.is_some());
-        let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
-        best.or(self.history.last())
+        select_epoch(&self.history)
     }
 
     /// Makes evaluation await `f` between chunks of rows (the page passes its next-animation-frame future).
@@ -353,6 +351,14 @@ impl Trainer {
         let probability = logits.rows().into_iter().map(|r| softmax(r.as_slice().unwrap_or(&[]), 1)).collect();
         Ok(DecisionMap { resolution: n, plane, probability })
     }
+}
+
+/// The epoch model selection picks from `history`: lowest validation loss if the epochs were validated (spec
+/// ccl.md §1.11), else the last epoch. The page shows the same pick as `bpfree train`.
+pub fn select_epoch(history: &[EpochMetrics]) -> Option<&EpochMetrics> {
+    let with_val = history.iter().filter(|m| m.val_loss.is_some());
+    let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
+    best.or(history.last())
 }
 
 /// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), from the bytes of the

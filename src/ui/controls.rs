@@ -1,12 +1,12 @@
 //! Train / Pause / Step / Reset and the run's settings. Changing a setting resets the run; the address bar
 //! always holds the settings (see `share.rs`).
 
+use super::graph_controls::GraphControls;
 use super::{runner, AdapterProbe, Session, TrainState};
 use crate::algorithms::noprop::{embedding_name, parse_embedding};
 use crate::algorithms::{algorithm_info, ALGORITHMS};
 use crate::config::{Architecture, EmbeddingKind, RunConfig};
 use crate::data::{dataset_info, DatasetKind, DATASETS};
-use crate::nn::GnnKind;
 use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
 use leptos::prelude::*;
@@ -38,6 +38,15 @@ fn noprop_light(cfg: &mut RunConfig) {
     cfg.train_limit = 10_000;
 }
 
+/// Epoch budgets offered for image runs (the current one is added when it is not among them).
+const EPOCHS: &[usize] = &[1, 2, 5, 10, 20, 50, 100, 150, 500];
+
+/// CCL's quick configuration (README): the paper's MLP for 5 epochs at batch 64, ≈ 96 % on MNIST.
+fn ccl_quick(cfg: &mut RunConfig) {
+    cfg.epochs = 5;
+    cfg.batch_size = 64;
+}
+
 /// Training-set sizes offered for image datasets (0 = all).
 const LIMITS: &[(usize, &str)] = &[(0, "all"), (10_000, "10,000"), (2_000, "2,000"), (256, "256")];
 
@@ -55,7 +64,7 @@ fn with_lr(cfg: &mut RunConfig, lr: f32) {
 /// The preset of `algorithm` on `dataset` with `arch`, keeping the seed, the backend and the graph layer kind
 /// the user chose. An algorithm that does not train on the dataset's kind is swapped for one that does
 /// (ForwardGNN-SF on graphs, backprop elsewhere).
-fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architecture) {
+pub(super) fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architecture) {
     let kind = dataset_info(dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane);
     let fits = algorithm_info(algorithm).map(|a| a.supports(kind)).unwrap_or(false);
     let algorithm = match (fits, kind) {
@@ -76,18 +85,19 @@ fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architectur
     cfg.graph.link = if algorithm == "backprop" { link && kind == DatasetKind::Graph } else { cfg.graph.link };
 }
 
-/// Node classification or link prediction: the ForwardGNN variants do one; backprop does either.
-fn set_task(cfg: &mut RunConfig, link: bool) {
-    let lp = cfg.algorithm.starts_with("forwardgnn-lp-");
-    let algorithm = match (link, lp, cfg.algorithm.as_str()) {
-        (_, _, "backprop") => "backprop".to_string(),
-        (true, false, _) => "forwardgnn-lp-ce".to_string(),
-        (false, true, _) => "forwardgnn-sf".to_string(),
-        (_, _, a) => a.to_string(),
-    };
-    let dataset = cfg.dataset.clone();
-    switch(cfg, &algorithm, &dataset, Architecture::Mlp);
-    cfg.graph.link = link;
+/// One edit of the run's settings.
+pub(super) type Edit = Box<dyn FnOnce(&mut RunConfig)>;
+
+/// The settings editor: `change(edit)` applies `edit` to the run's settings and starts a fresh run (every
+/// settings change does).
+pub(super) fn use_change() -> impl Fn(Edit) + Copy + 'static {
+    let config = expect_context::<RwSignal<RunConfig>>();
+    let state = expect_context::<RwSignal<TrainState>>();
+    let session = expect_context::<StoredValue<Session, LocalStorage>>();
+    move |edit| {
+        config.update(|c| edit(c));
+        runner::reset(session, state, &config.get_untracked());
+    }
 }
 
 /// The control panel.
@@ -97,17 +107,17 @@ pub fn Controls() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let adapter = expect_context::<RwSignal<AdapterProbe>>();
     let session = expect_context::<StoredValue<Session, LocalStorage>>();
-
-    // Every settings change starts a fresh run.
-    let change = move |edit: Box<dyn FnOnce(&mut RunConfig)>| {
-        config.update(|c| edit(c));
-        runner::reset(session, state, &config.get_untracked());
-    };
+    let change = use_change();
     let running = move || state.with(|s| s.running);
     let graph =
         move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false));
     let kind = move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane));
     let ready = move || adapter.with(Option::is_some);
+    // An image run stops at its epoch budget; Reset (or another budget) starts over.
+    let spent = move || {
+        let done = state.with(|s| if s.image { s.history.last().map_or(0, |m| m.epoch) } else { 0 });
+        done > 0 && done >= config.with(|c| c.epochs)
+    };
     let on_train = move |_| {
         if running() {
             state.update(|s| s.running = false);
@@ -121,10 +131,10 @@ pub fn Controls() -> impl IntoView {
     view! {
         <section class="controls">
             <div class="buttons">
-                <button id="train-button" class="primary" on:click=on_train disabled=move || !ready()>
-                    {move || if running() { "Pause" } else { "Train" }}
+                <button id="train-button" class="primary" on:click=on_train disabled=move || !ready() || spent()>
+                    {move || match (running(), spent()) { (true, _) => "Pause", (false, true) => "Done", _ => "Train" }}
                 </button>
-                <button id="step-button" on:click=on_step disabled=move || running() || !ready()>"Step (1 epoch)"</button>
+                <button id="step-button" on:click=on_step disabled=move || running() || !ready() || spent()>"Step (1 epoch)"</button>
                 <button id="reset-button" on:click=on_reset>"Reset"</button>
             </div>
             <label>"Dataset"
@@ -256,53 +266,27 @@ pub fn Controls() -> impl IntoView {
                         {LIMITS.iter().map(|&(n, label)| view! { <option value=n.to_string() selected=move || config.with(|c| c.train_limit == n)>{label}</option> }).collect_view()}
                     </select>
                 </label>
-            </Show>
-            <Show when=graph>
-                <label>"Task"
-                    <select id="task-select" on:change=move |ev| {
-                        let link = event_target_value(&ev) == "link";
-                        change(Box::new(move |c| set_task(c, link)))
-                    }>
-                        <option value="node" selected=move || config.with(|c| !c.graph.link)>"Node classification"</option>
-                        <option value="link" selected=move || config.with(|c| c.graph.link)>"Link prediction (ROC-AUC)"</option>
-                    </select>
-                </label>
-                <label>"Graph layer"
-                    <select id="gnn-select" on:change=move |ev| {
-                        let m = GnnKind::parse(&event_target_value(&ev)).unwrap_or_default();
-                        change(Box::new(move |c| c.graph.model = m))
-                    }>
-                        {[(GnnKind::Gcn, "GCN"), (GnnKind::Sage, "GraphSAGE (mean)"), (GnnKind::Gat, "GAT (4 heads)")]
-                            .into_iter()
-                            .map(|(m, label)| view! { <option value=m.name() selected=move || config.with(|c| c.graph.model == m)>{label}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>"GNN layers"
-                    <select id="layers-select" on:change=move |ev| {
-                        let l = event_target_value(&ev).parse().unwrap_or(2);
-                        change(Box::new(move |c| c.graph.layers = l))
-                    }>
-                        {(1..=4usize).map(|l| view! { <option value=l.to_string() selected=move || config.with(|c| c.graph.layers == l)>{l.to_string()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Split"
-                    <select id="fold-select" on:change=move |ev| {
-                        let f = event_target_value(&ev).parse().unwrap_or(0);
-                        change(Box::new(move |c| c.graph.fold = f))
-                    }>
-                        {(0..5usize).map(|f| view! { <option value=f.to_string() selected=move || config.with(|c| c.graph.fold == f)>{format!("fold {f}")}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Max epochs per stage"
-                    <select id="epochs-select" on:change=move |ev| {
-                        let e = event_target_value(&ev).parse().unwrap_or(1000);
+                <label>"Epochs"
+                    <select id="image-epochs-select" on:change=move |ev| {
+                        let e = event_target_value(&ev).parse().unwrap_or(1);
                         change(Box::new(move |c| c.epochs = e))
                     }>
-                        {[50usize, 200, 1000].into_iter().map(|e| view! { <option value=e.to_string() selected=move || config.with(|c| c.epochs == e)>{e.to_string()}</option> }).collect_view()}
+                        {move || {
+                            let current = config.with(|c| c.epochs);
+                            let mut offered = EPOCHS.to_vec();
+                            if !offered.contains(&current) {
+                                offered.push(current);
+                                offered.sort_unstable();
+                            }
+                            offered.into_iter().map(|e| view! { <option value=e.to_string() selected=move || config.with(|c| c.epochs == e)>{e.to_string()}</option> }).collect_view()
+                        }}
                     </select>
                 </label>
+                <button id="ccl-quick-button" class:hidden=move || config.with(|c| !(c.algorithm == "ccl" && c.arch == Architecture::Mlp && (c.epochs, c.batch_size) != (5, 64)))
+                    title="The README's quick configuration: the paper's MLP for 5 epochs at batch 64 (≈ 96 % test accuracy on MNIST)"
+                    on:click=move |_| change(Box::new(ccl_quick))>"Quick: 5 epochs × batch 64"</button>
             </Show>
+            <GraphControls/>
             <label class:hidden=move || state.with(|s| s.image) || graph()>"Noise"
                 <input id="noise-input" type="range" min="0" max="0.5" step="0.05"
                     prop:value=move || config.with(|c| c.data.noise.to_string())

@@ -8,6 +8,7 @@ mod controls;
 mod decision_map;
 mod denoising_view;
 mod error_banner;
+mod graph_controls;
 mod graph_runner;
 mod graph_view;
 mod image_grid;

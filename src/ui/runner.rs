@@ -302,7 +302,8 @@ async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<(
     Ok(())
 }
 
-/// Trains until paused (`epochs_limit = None`) or for one epoch (Step).
+/// Trains until paused or for one epoch (Step). An image run also stops at its budget (`cfg.epochs`, as
+/// `bpfree train` does: the schedules and the reported epoch depend on it); a 2-D run trains until paused.
 pub fn run(session: SessionHandle, state: RwSignal<TrainState>, cfg: RunConfig, probe: AdapterProbe, one_epoch: bool) {
     state.update(|s| {
         s.running = true;
@@ -342,6 +343,11 @@ async fn train_loop(
         if session.0.borrow().generation != generation {
             return Ok(());
         }
+        let budgeted = state.with_untracked(|s| s.image);
+        if budgeted && trainer.epoch() >= cfg.epochs {
+            session.0.borrow_mut().trainer = Some(trainer);
+            return Ok(()); // the budget is spent: Reset (or another budget) starts over
+        }
         let start = now_ms();
         while !trainer.epoch_complete() && now_ms() - start < SLICE_MS {
             trainer.step()?;
@@ -363,7 +369,7 @@ async fn train_loop(
                 s.map = map;
                 s.memory = memory;
             });
-            finished = one_epoch;
+            finished = one_epoch || (budgeted && trainer.epoch() >= cfg.epochs);
         }
         {
             let mut inner = session.0.borrow_mut();
