@@ -12,9 +12,8 @@
 //! `z ← a û + b z + √c ε`, prediction `argmax(W_out z_1 + b_out)`.
 
 use super::noprop::{combine, denoise, next_seed, row_dots, transition, LabelEmbedding, SamplerSeeds};
-use super::noprop_dt::net_shape;
-use super::noprop_fm::{constant_time, draw_times};
-use super::noprop_net::{DenoiseNet, NetKind};
+use super::noprop_fm::{constant_time, continuous_parts, draw_times, SamplerStart};
+use super::noprop_net::DenoiseNet;
 use super::noprop_schedule::LearnedSchedule;
 use super::{Algorithm, Problem};
 use crate::config::RunConfig;
@@ -79,10 +78,7 @@ pub(super) fn build(cfg: &RunConfig, p: Problem, d: &Device, rng: &mut Rng) -> R
 impl NoPropCt {
     /// The network for `problem`, weights drawn from `rng`.
     pub fn new(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Self> {
-        let shape = net_shape(cfg, problem, NetKind::Continuous)?;
-        let net = DenoiseNet::new(device, shape, rng)?;
-        let embedding = LabelEmbedding::new(device, cfg.noprop.embedding, problem.classes, shape.pixels(), rng)?;
-        let head = Linear::torch(device, shape.dim, problem.classes, rng)?;
+        let (net, embedding, head) = continuous_parts(cfg, problem, device, rng)?;
         let schedule = LearnedSchedule::new(rng);
         let weight_decay = match cfg.optimizer {
             OptimizerConfig::Adam { weight_decay, .. } | OptimizerConfig::Sgd { weight_decay, .. } => weight_decay,
@@ -190,14 +186,10 @@ impl NoPropCt {
 
     /// The ancestral sampler (§3.4); returns `z_1` and `softmax(Net)` at `checkpoints` evenly spaced steps.
     pub fn sample(&self, x: &Tensor, checkpoints: usize) -> Result<(Tensor, Vec<Tensor>)> {
-        let device = x.device();
-        let embed = &self.embedding.weight.value;
-        let mut rng = Rng::new(self.sampler_seeds.next());
+        let (device, embed, n) = (x.device(), &self.embedding.weight.value, self.steps);
+        let SamplerStart { mut rng, mut z, features, every } =
+            SamplerStart::new(&self.net, embed, &self.sampler_seeds, x, n, checkpoints)?;
         let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
-        let mut z = random(&device, x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
-        let features = self.net.image_features(x)?;
-        let n = self.steps;
-        let every = (n / checkpoints.max(1)).max(1);
         let grid: Vec<f64> = (0..=n).map(|k| self.schedule.alpha_bar(k as f64 / n as f64)).collect();
         let mut trail = Vec::new();
         for k in 1..=n {

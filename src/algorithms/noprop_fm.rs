@@ -36,6 +36,48 @@ pub fn constant_time(device: &Device, rows: usize, t: f32) -> Result<Tensor> {
     device.tensor(rows, TIME_EMBEDDING, &all)
 }
 
+/// The parts NoProp-CT and -FM share (the CT/FM architecture of §5.2): the network, the label embedding and the
+/// classifier, drawn from `rng` in this order.
+pub fn continuous_parts(
+    cfg: &RunConfig,
+    problem: Problem,
+    device: &Device,
+    rng: &mut Rng,
+) -> Result<(DenoiseNet, LabelEmbedding, Linear)> {
+    let shape = net_shape(cfg, problem, NetKind::Continuous)?;
+    let net = DenoiseNet::new(device, shape, rng)?;
+    let embedding = LabelEmbedding::new(device, cfg.noprop.embedding, problem.classes, shape.pixels(), rng)?;
+    let head = Linear::torch(device, shape.dim, problem.classes, rng)?;
+    Ok((net, embedding, head))
+}
+
+/// What a CT or FM sampler starts from: its own generator (one per call, see [`SamplerSeeds`]), `z_0 ~ N(0, I)`,
+/// the image features (computed once for every step) and every how many steps a checkpoint is kept.
+pub struct SamplerStart {
+    pub rng: Rng,
+    pub z: Tensor,
+    pub features: Tensor,
+    pub every: usize,
+}
+
+impl SamplerStart {
+    /// The start of a sampler of `steps` steps over the images `x`, keeping `checkpoints` of them.
+    pub fn new(
+        net: &DenoiseNet,
+        embed: &Tensor,
+        seeds: &SamplerSeeds,
+        x: &Tensor,
+        steps: usize,
+        checkpoints: usize,
+    ) -> Result<Self> {
+        let mut rng = Rng::new(seeds.next());
+        let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
+        let z = random(&x.device(), x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
+        let features = net.image_features(x)?;
+        Ok(SamplerStart { rng, z, features, every: (steps / checkpoints.max(1)).max(1) })
+    }
+}
+
 /// `-‖z - u_y‖² + ‖z‖²  = 2 z·u_y - ‖u_y‖²` for every class: logits whose argmax is the nearest embedding.
 pub fn nearest_embedding_logits(z: &Tensor, embed: &Tensor) -> Result<Tensor> {
     let cross = matmul(z, embed, false, true)?;
@@ -65,10 +107,7 @@ pub(super) fn build(cfg: &RunConfig, p: Problem, d: &Device, rng: &mut Rng) -> R
 impl NoPropFm {
     /// The network for `problem`, weights drawn from `rng`.
     pub fn new(cfg: &RunConfig, problem: Problem, device: &Device, rng: &mut Rng) -> Result<Self> {
-        let shape = net_shape(cfg, problem, NetKind::Continuous)?;
-        let net = DenoiseNet::new(device, shape, rng)?;
-        let embedding = LabelEmbedding::new(device, cfg.noprop.embedding, problem.classes, shape.pixels(), rng)?;
-        let head = Linear::torch(device, shape.dim, problem.classes, rng)?;
+        let (net, embedding, head) = continuous_parts(cfg, problem, device, rng)?;
         Ok(NoPropFm {
             net,
             embedding,
@@ -142,14 +181,9 @@ impl NoPropFm {
     /// Euler integration of the learned field (§4.3); returns `z_1` and the nearest-embedding logits at
     /// `checkpoints` evenly spaced steps (the page's trajectory).
     pub fn sample(&self, x: &Tensor, checkpoints: usize) -> Result<(Tensor, Vec<Tensor>)> {
-        let device = x.device();
-        let embed = &self.embedding.weight.value;
-        let mut rng = Rng::new(self.sampler_seeds.next());
-        let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
-        let mut z = random(&device, x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
-        let features = self.net.image_features(x)?;
-        let n = self.steps;
-        let every = (n / checkpoints.max(1)).max(1);
+        let (device, embed, n) = (x.device(), &self.embedding.weight.value, self.steps);
+        let SamplerStart { mut z, features, every, .. } =
+            SamplerStart::new(&self.net, embed, &self.sampler_seeds, x, n, checkpoints)?;
         let mut trail = Vec::new();
         for k in 0..n {
             let t_emb = constant_time(&device, x.rows(), k as f32 / n as f32)?;

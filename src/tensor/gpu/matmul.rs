@@ -16,6 +16,27 @@ pub(super) struct MatmulDims {
     pub _pad: [u32; 2],
 }
 
+impl MatmulDims {
+    /// The uniform of `batch` products `op(a) · op(b)` of shape `mkn`.
+    pub fn new(mkn: [usize; 3], trans_a: bool, trans_b: bool, batch: usize) -> Self {
+        let [m, k, n] = mkn;
+        let (m, k, n, batch) = (m as u32, k as u32, n as u32, batch as u32);
+        MatmulDims { m, k, n, trans_a: trans_a.into(), trans_b: trans_b.into(), batch, _pad: [0; 2] }
+    }
+}
+
+/// The workgroup grid of an `m x n` output in `tile x tile` tiles, `batch` deep; an error names `kernel` when
+/// a dimension exceeds WebGPU's 65,535 workgroups.
+pub(super) fn tile_groups(kernel: &'static str, mkn: [usize; 3], tile: usize, batch: usize) -> Result<[u32; 3]> {
+    let [m, _, n] = mkn;
+    let groups = [n.div_ceil(tile), m.div_ceil(tile), batch];
+    if groups.iter().any(|&g| g > 65_535) {
+        let why = format!("{m}x{n} output needs more than 65,535 workgroups per dimension");
+        return Err(crate::error::Error::shape(kernel, why));
+    }
+    Ok(groups.map(|g| g as u32))
+}
+
 /// `op(a)` is `m x k`, `op(b)` is `k x n`; returns the `m x n` product. Shapes are checked by the caller.
 pub fn matmul(
     gpu: &Gpu,
@@ -38,24 +59,9 @@ pub fn matmul_batched(
     mkn: [usize; 3],
     batch: usize,
 ) -> Result<GpuTensor> {
-    let [m, k, n] = mkn;
-    let out = GpuTensor::empty(gpu, &[batch * m, n], "matmul")?;
-    let dims = MatmulDims {
-        m: m as u32,
-        k: k as u32,
-        n: n as u32,
-        trans_a: trans_a.into(),
-        trans_b: trans_b.into(),
-        batch: batch as u32,
-        _pad: [0; 2],
-    };
-    let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, batch as u32];
-    if groups[0] > 65_535 || groups[1] > 65_535 || groups[2] > 65_535 {
-        return Err(crate::error::Error::shape(
-            "matmul",
-            format!("{m}x{n} output needs more than 65,535 workgroups per dimension"),
-        ));
-    }
+    let out = GpuTensor::empty(gpu, &[batch * mkn[0], mkn[2]], "matmul")?;
+    let dims = MatmulDims::new(mkn, trans_a, trans_b, batch);
+    let groups = tile_groups("matmul", mkn, 64, batch)?;
     gpu.launch(
         &gpu.kernels().matmul,
         "matmul",
