@@ -185,6 +185,10 @@ pub struct CclOptions {
     pub flooding: bool,
 }
 
+/// CCL's learning rate and momentum on the 2-D sets (see `RunConfig::preset`).
+const PLANE_CCL_LR: f32 = 0.03;
+const PLANE_CCL_MOMENTUM: f32 = 0.9;
+
 impl Default for CclOptions {
     fn default() -> Self {
         CclOptions { loss_scale: 0.5, decorrelation_scale: 0.5, feedback_lr: 1.0, feedback_clip: 1.0, flooding: false }
@@ -340,6 +344,13 @@ impl RunConfig {
             };
             cfg.graph.layers = 4;
             cfg.graph.link = algorithm.starts_with("forwardgnn-lp-");
+        }
+        if algorithm == "ccl" && kind == Some(DatasetKind::Plane) {
+            // CCL trains with SGD (spec ccl.md §1.8): the playground's MLP with SGD + momentum, clipped as in the
+            // paper's MLP configs.
+            cfg.optimizer = OptimizerConfig::Sgd { lr: PLANE_CCL_LR, momentum: PLANE_CCL_MOMENTUM, weight_decay: 0.0 };
+            cfg.ccl.feedback_lr = PLANE_CCL_LR;
+            cfg.grad_clip = 1.0;
         }
         if is_image {
             let cifar = dataset.starts_with("cifar");

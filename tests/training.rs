@@ -1,5 +1,5 @@
-//! End-to-end training: backprop on two moons reaches test accuracy >= 0.95 on both backends, and the same
-//! seed replays the same run.
+//! End-to-end training: backprop on two moons reaches test accuracy >= 0.95 on both backends, the same
+//! seed replays the same run, and every 2-D preset the page offers trains.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -67,4 +67,30 @@ fn gpu_memory_stays_flat_over_10000_steps() {
     println!("after 500 steps: {early:?}\nafter 10,000 steps: {late:?}");
     assert_eq!(late.created_buffers, early.created_buffers, "new buffers keep being created");
     assert_eq!(late.live_bytes, early.live_bytes, "live device memory grows");
+}
+
+/// Every algorithm the page offers on a 2-D dataset builds from the preset the page loads and trains: the page
+/// must never answer "Train" with a configuration error (CCL once got the playground's Adam and refused it).
+#[test]
+fn every_plane_preset_trains() {
+    use bpfree::algorithms::ALGORITHMS;
+    use bpfree::data::{DatasetKind, DATASETS};
+    for d in DATASETS.iter().filter(|d| d.kind == DatasetKind::Plane) {
+        for a in ALGORITHMS.iter().filter(|a| a.supports(DatasetKind::Plane)) {
+            let cfg = RunConfig::preset(a.id, d.id);
+            let mut trainer = Trainer::new(&cfg, Device::Cpu).unwrap_or_else(|e| panic!("{} on {}: {e}", a.id, d.id));
+            let m = block_on(trainer.run_epoch()).unwrap_or_else(|e| panic!("{} on {}: {e}", a.id, d.id));
+            assert!(m.train_loss.is_finite(), "{} on {}: {m:?}", a.id, d.id);
+        }
+    }
+}
+
+/// Counter-current learning's 2-D preset (SGD with momentum, see `RunConfig::preset`) learns two moons.
+#[test]
+fn ccl_plane_preset_learns_moons() {
+    let cfg = RunConfig { epochs: 60, ..RunConfig::preset("ccl", "moons") };
+    let mut trainer = Trainer::new(&cfg, Device::Cpu).unwrap();
+    let history: Vec<EpochMetrics> = (0..60).map(|_| block_on(trainer.run_epoch()).unwrap()).collect();
+    let last = history.last().unwrap();
+    assert!(last.test_accuracy >= 0.9, "CCL on moons after 60 epochs: {last:?}");
 }

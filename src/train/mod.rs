@@ -9,39 +9,17 @@ use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{add_scaled, sum_rows, Device, Tensor};
 use ndarray::{Array2, Axis};
-use serde::Serialize;
 use std::sync::Arc;
 
 mod augment;
 mod graph;
+mod metrics;
 mod views;
 
 pub use augment::augment;
 pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
+pub use metrics::{select_epoch, EpochMetrics};
 pub use views::{CclViews, NoPropViews};
-
-/// Metrics of one finished epoch.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EpochMetrics {
-    /// Epochs finished (1 for the first).
-    pub epoch: usize,
-    /// Mini-batch steps taken so far.
-    pub steps: u64,
-    /// Mean training loss over the epoch's mini-batches (as they were seen, weights changing).
-    pub train_loss: f32,
-    /// Loss on the whole test set at the end of the epoch.
-    pub test_loss: f32,
-    /// Fraction of training examples classified correctly at the end of the epoch.
-    pub train_accuracy: f32,
-    /// Fraction of test examples classified correctly at the end of the epoch.
-    pub test_accuracy: f32,
-    /// Loss on the validation split (model selection), if the dataset has one.
-    pub val_loss: Option<f32>,
-    /// Accuracy on the validation split, if the dataset has one.
-    pub val_accuracy: Option<f32>,
-    /// The algorithm's local losses averaged over the epoch's steps (see `Algorithm::local_loss_names`).
-    pub local_losses: Vec<f32>,
-}
 
 /// Rows evaluated per forward pass (bounds device memory during evaluation).
 const EVAL_CHUNK: usize = 2048;
@@ -351,14 +329,6 @@ impl Trainer {
         let probability = logits.rows().into_iter().map(|r| softmax(r.as_slice().unwrap_or(&[]), 1)).collect();
         Ok(DecisionMap { resolution: n, plane, probability })
     }
-}
-
-/// The epoch model selection picks from `history`: lowest validation loss if the epochs were validated (spec
-/// ccl.md §1.11), else the last epoch. The page shows the same pick as `bpfree train`.
-pub fn select_epoch(history: &[EpochMetrics]) -> Option<&EpochMetrics> {
-    let with_val = history.iter().filter(|m| m.val_loss.is_some());
-    let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
-    best.or(history.last())
 }
 
 /// The dataset a run with `cfg` trains on (the same draw [`Trainer::new`] makes), from the bytes of the

@@ -113,10 +113,10 @@ pub fn Controls() -> impl IntoView {
         move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false));
     let kind = move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane));
     let ready = move || adapter.with(Option::is_some);
-    // An image run stops at its epoch budget; Reset (or another budget) starts over.
+    // An image run stops at its epoch budget, any run when it diverges; Reset (or new settings) starts over.
     let spent = move || {
-        let done = state.with(|s| if s.image { s.history.last().map_or(0, |m| m.epoch) } else { 0 });
-        done > 0 && done >= config.with(|c| c.epochs)
+        let budget = config.with(|c| c.epochs);
+        state.with(|s| s.history.last().is_some_and(|m| !m.train_loss.is_finite() || (s.image && m.epoch >= budget)))
     };
     let on_train = move |_| {
         if running() {

@@ -184,7 +184,8 @@ pub async fn train_loop(
             Some(_) => trainer.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect(),
             None => Vec::new(), // link prediction: no per-node class
         };
-        let (depths, finished) = (trainer.results().to_vec(), trainer.done());
+        let diverged = points.iter().find_map(|m| m.divergence(cfg.optimizer.lr()));
+        let (depths, finished) = (trainer.results().to_vec(), trainer.done() || diverged.is_some());
         let memory = match trainer.device() {
             crate::tensor::Device::Gpu(g) => Some(g.memory()),
             crate::tensor::Device::Cpu => None,
@@ -200,6 +201,9 @@ pub async fn train_loop(
             }
             if finished {
                 s.running = false;
+            }
+            if diverged.is_some() {
+                s.error = diverged.clone();
             }
         });
         session.inner().borrow_mut().graph_trainer = Some(trainer);

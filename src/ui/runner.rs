@@ -364,12 +364,16 @@ async fn train_loop(
                 Device::Gpu(g) => Some(g.memory()),
                 Device::Cpu => None,
             };
+            let diverged = metrics.divergence(cfg.optimizer.lr());
             state.update(|s| {
                 s.history.push(metrics);
                 s.map = map;
                 s.memory = memory;
+                if diverged.is_some() {
+                    s.error = diverged.clone();
+                }
             });
-            finished = one_epoch || (budgeted && trainer.epoch() >= cfg.epochs);
+            finished = one_epoch || (budgeted && trainer.epoch() >= cfg.epochs) || diverged.is_some();
         }
         {
             let mut inner = session.0.borrow_mut();

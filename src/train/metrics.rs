@@ -1,0 +1,84 @@
+//! What one epoch measured, which epoch a run reports, and when a run has diverged.
+
+use serde::Serialize;
+
+/// Metrics of one finished epoch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EpochMetrics {
+    /// Epochs finished (1 for the first).
+    pub epoch: usize,
+    /// Mini-batch steps taken so far.
+    pub steps: u64,
+    /// Mean training loss over the epoch's mini-batches (as they were seen, weights changing).
+    pub train_loss: f32,
+    /// Loss on the whole test set at the end of the epoch.
+    pub test_loss: f32,
+    /// Fraction of training examples classified correctly at the end of the epoch.
+    pub train_accuracy: f32,
+    /// Fraction of test examples classified correctly at the end of the epoch.
+    pub test_accuracy: f32,
+    /// Loss on the validation split (model selection), if the dataset has one.
+    pub val_loss: Option<f32>,
+    /// Accuracy on the validation split, if the dataset has one.
+    pub val_accuracy: Option<f32>,
+    /// The algorithm's local losses averaged over the epoch's steps (see `Algorithm::local_loss_names`).
+    pub local_losses: Vec<f32>,
+}
+
+impl EpochMetrics {
+    /// The message the page shows when this epoch's training loss is not a number (NaN or ∞): training has
+    /// diverged and further epochs cannot recover. `lr` is the run's learning rate, named in the advice.
+    pub fn divergence(&self, lr: f32) -> Option<String> {
+        (!self.train_loss.is_finite()).then(|| {
+            format!(
+                "Training diverged at epoch {}: the training loss is {} — the weights are no longer numbers. \
+                 Lower the learning rate (now {lr}) and press Reset.",
+                self.epoch, self.train_loss
+            )
+        })
+    }
+}
+
+/// The epoch model selection picks from `history`: lowest validation loss if the epochs were validated (spec
+/// ccl.md §1.11), else the last epoch. The page shows the same pick as `bpfree train`.
+pub fn select_epoch(history: &[EpochMetrics]) -> Option<&EpochMetrics> {
+    let with_val = history.iter().filter(|m| m.val_loss.is_some());
+    let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
+    best.or(history.last())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch(n: usize, train_loss: f32, val_loss: Option<f32>) -> EpochMetrics {
+        EpochMetrics {
+            epoch: n,
+            steps: 10 * n as u64,
+            train_loss,
+            test_loss: 1.0,
+            train_accuracy: 0.5,
+            test_accuracy: 0.1 * n as f32,
+            val_loss,
+            val_accuracy: None,
+            local_losses: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn selection_takes_the_lowest_validation_loss_else_the_last_epoch() {
+        let validated = [epoch(1, 1.0, Some(0.9)), epoch(2, 0.8, Some(0.5)), epoch(3, 0.7, Some(0.6))];
+        assert_eq!(select_epoch(&validated).map(|m| m.epoch), Some(2));
+        let plain = [epoch(1, 1.0, None), epoch(2, 0.8, None)];
+        assert_eq!(select_epoch(&plain).map(|m| m.epoch), Some(2));
+        assert!(select_epoch(&[]).is_none());
+    }
+
+    #[test]
+    fn a_non_finite_training_loss_is_divergence() {
+        assert!(epoch(3, 0.4, None).divergence(0.1).is_none());
+        let nan = epoch(3, f32::NAN, None).divergence(0.3).unwrap_or_default();
+        assert!(nan.contains("epoch 3") && nan.contains("NaN") && nan.contains("0.3"), "{nan}");
+        assert!(epoch(1, f32::INFINITY, None).divergence(1.0).is_some());
+    }
+}
