@@ -281,6 +281,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
         .unwrap();
     assert!(first_val >= 80.0, "layer-1 validation accuracy {first_val} %");
     assert!(summary.contains("test nodes right"), "predictions drawn: {summary}");
+    s.wait_for("the finished graph run", 30, |s| s.text("#train-button").trim() == "Done");
     let shot = driver.get(&format!("/session/{}/screenshot", s.id));
     let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
     std::fs::write(root.join("target").join("e2e-graph-screenshot.png"), png).unwrap();

@@ -113,11 +113,8 @@ pub fn Controls() -> impl IntoView {
         move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false));
     let kind = move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane));
     let ready = move || adapter.with(Option::is_some);
-    // An image run stops at its epoch budget, any run when it diverges; Reset (or new settings) starts over.
-    let spent = move || {
-        let budget = config.with(|c| c.epochs);
-        state.with(|s| s.history.last().is_some_and(|m| !m.train_loss.is_finite() || (s.image && m.epoch >= budget)))
-    };
+    // The run is over (budget spent, last stage trained, or diverged); Reset (or new settings) starts over.
+    let spent = move || state.with(|s| s.finished);
     let on_train = move |_| {
         if running() {
             state.update(|s| s.running = false);

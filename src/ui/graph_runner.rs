@@ -201,6 +201,7 @@ pub async fn train_loop(
             }
             if finished {
                 s.running = false;
+                s.finished = true;
             }
             if diverged.is_some() {
                 s.error = diverged.clone();

@@ -37,6 +37,9 @@ pub struct TrainState {
     pub running: bool,
     /// Metrics of every finished epoch.
     pub history: Vec<EpochMetrics>,
+    /// The run is over: an image run spent its epoch budget, a graph run trained its last stage, or the run
+    /// diverged. Train and Step are disabled until Reset or a settings change.
+    pub finished: bool,
     /// Latest decision map (2-D datasets).
     pub map: Option<DecisionMap>,
     /// Training points `[x, y, class]`, drawn on the map.

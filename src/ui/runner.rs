@@ -165,6 +165,7 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.depths.clear();
         s.map = None;
         s.history.clear();
+        s.finished = false;
         s.device = None;
         s.memory = None;
         s.gallery = None;
@@ -365,15 +366,17 @@ async fn train_loop(
                 Device::Cpu => None,
             };
             let diverged = metrics.divergence(cfg.optimizer.lr());
+            let spent = (budgeted && trainer.epoch() >= cfg.epochs) || diverged.is_some();
             state.update(|s| {
                 s.history.push(metrics);
                 s.map = map;
                 s.memory = memory;
+                s.finished = spent;
                 if diverged.is_some() {
                     s.error = diverged.clone();
                 }
             });
-            finished = one_epoch || (budgeted && trainer.epoch() >= cfg.epochs) || diverged.is_some();
+            finished = one_epoch || spent;
         }
         {
             let mut inner = session.0.borrow_mut();
