@@ -198,6 +198,13 @@ fn page_trains_on_webgpu_and_loss_falls() {
 
     s.click("#train-button"); // pause
 
+    // Counter-current learning on a 2-D set trains from the page's preset (SGD; it once got Adam and refused).
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?dataset=spiral&algo=ccl")}));
+    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.click("#step-button");
+    s.wait_for("CCL on the spiral, epoch 1", 120, |s| s.epoch() >= 1 || !s.text("#error-banner").is_empty());
+    assert_eq!(s.text("#error-banner"), "", "CCL on the spiral");
+
     // Counter-current learning on MNIST (issue #5): the page downloads and decodes MNIST, trains the paper's CCL
     // MLP (784-256x5-10) on 2,000 images for an epoch, and shows the per-layer local losses, the alignment
     // matrix and the feedback prototypes. On the wasm CPU backend: evaluating 18,000 images per epoch on
