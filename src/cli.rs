@@ -37,8 +37,9 @@ USAGE:
       training set; --width scales every block (1 = the paper), CT/FM sample with --inference-steps (1000).
   bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
                           [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
+                          [--seed-offset N]
       the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
-      mean ± std over the folds
+      mean ± std over the folds; fold F runs with seed 10100 + 3F (+ N: another seed set)
   bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
                    [--epochs N] [--batch B] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
       the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and

@@ -152,6 +152,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let flag = |f: &str| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1)).cloned();
     let epochs: Option<usize> =
         flag("--epochs").map(|e| e.parse().map_err(|_| Error::invalid("--epochs", e))).transpose()?;
+    // Another seed set for the same folds (the paper's runs are 10100 + 3·fold): shows how much a cell's
+    // 5-fold mean moves with the random draws alone.
+    let seed_offset: u64 = flag("--seed-offset")
+        .map(|o| o.parse().map_err(|_| Error::invalid("--seed-offset", o)))
+        .transpose()?
+        .unwrap_or(0);
     let backend = flag("--backend").map(|b| BackendChoice::parse(&b)).transpose()?.unwrap_or(BackendChoice::Cpu);
     let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
     let max_depth = depths.iter().copied().max().unwrap_or(1);
@@ -173,7 +179,7 @@ pub fn run(args: &[String]) -> Result<()> {
                         cfg.graph.layers = layers;
                         cfg.graph.fold = fold;
                         cfg.graph.link = link;
-                        cfg.seed = 10100 + 3 * fold as u64; // the paper's per-run seeds (§2.9)
+                        cfg.seed = 10100 + 3 * fold as u64 + seed_offset; // the paper's per-run seeds (§2.9)
                         cfg.backend = backend;
                         if let Some(e) = epochs {
                             cfg.epochs = e;
@@ -203,8 +209,9 @@ pub fn run(args: &[String]) -> Result<()> {
                                "folds": per_depth[l].len(), "paper_mean": p.map(|x| x.0), "paper_std": p.map(|x| x.1),
                                "difference": p.map(|x| ((mean - x.0) * 100.0).round() / 100.0),
                                "seconds_all_folds": seconds.round(),
-                               "command": format!("bpfree train --algo {algo} --dataset {dataset} --model {model} --layers {} --fold F --seed 1010X",
-                                                  if greedy { max_depth } else { l })})
+                               "seed_offset": seed_offset,
+                               "command": format!("bpfree train --algo {algo} --dataset {dataset} --model {model} --layers {} --fold F --seed {}+3F",
+                                                  if greedy { max_depth } else { l }, 10100 + seed_offset)})
                     );
                 }
             }
