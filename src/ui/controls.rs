@@ -220,7 +220,8 @@ pub fn Controls() -> impl IntoView {
                     }>
                         {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder"), (Architecture::NoProp, "NoProp blocks")]
                             .into_iter()
-                            .map(|(m, label)| view! { <option value=m.name() selected=move || config.with(|c| c.arch == m)>{label}</option> })
+                            // cnn_pool takes 32x32 colour images: offered on CIFAR-10 only
+                            .map(|(m, label)| view! { <option value=m.name() disabled=move || m == Architecture::Cnn && config.with(|c| !c.dataset.starts_with("cifar")) selected=move || config.with(|c| c.arch == m)>{label}</option> })
                             .collect_view()}
                     </select>
                 </label>
