@@ -211,6 +211,29 @@ fn sparse_and_block_inputs_equal_dense_ones_in_every_layer() {
 }
 
 #[test]
+fn a_projected_leading_block_infers_bit_for_bit() {
+    // SF-Top-To-Input's test-time steps multiply the fixed bottom block by W once (GnnConv::project)
+    let t = tiny();
+    let d = Device::Cpu;
+    let csr = Rc::new(Matrix::Sparse(bpfree::nn::upload_csr(&t.features, &d).unwrap()));
+    let lead = Features::from(csr);
+    let extra = d.tensor(6, 2, &common::random(6, 2, 5)).unwrap();
+    let with =
+        |first: FeatureBlock| Features::concat(vec![first, FeatureBlock::Dense(extra.try_clone().unwrap())]).unwrap();
+    for kind in [GnnKind::Gcn, GnnKind::Sage, GnnKind::Gat] {
+        let graph = GnnGraph::new(kind, &d, 6, &t.edges).unwrap();
+        let mut layer = GnnConv::new(kind, &d, 7, 8, &mut Rng::new(2)).unwrap();
+        let projected = layer.project(&lead).unwrap();
+        let plain = layer.infer(&graph, &with(lead.try_clone().unwrap().into_blocks().remove(0))).unwrap();
+        assert_eq!(v(&layer.infer(&graph, &with(projected)).unwrap()), v(&plain), "{kind:?}");
+        // training never sees a projected block
+        let projected = with(layer.project(&lead).unwrap());
+        layer.forward(&graph, projected).unwrap();
+        assert!(layer.backward_params(&graph, &d.zeros(6, 8).unwrap()).is_err(), "{kind:?}");
+    }
+}
+
+#[test]
 fn top_to_input_updates_odd_layers_first_then_even() {
     assert_eq!(update_phases(4), [vec![0, 2], vec![1, 3]]);
     assert_eq!(update_phases(1), [vec![0], vec![]]);

@@ -57,6 +57,17 @@ fn transpose_product_matches_dense_transpose() {
 }
 
 #[test]
+fn cpu_product_reads_any_memory_layout() {
+    // row 0 = x1 + 2 x2, row 1 = 3 x0, row 2 = 0
+    let (row_ptr, col_index, values) = ([0u32, 2, 3, 3], [1u32, 2, 0], [1.0f32, 2.0, 3.0]);
+    let x = Array2::from_shape_vec((2, 3), common::random(2, 3, 3)).unwrap();
+    let xt = x.t(); // 3 x 2, column-major
+    let got = bpfree::tensor::cpu::spmm(&row_ptr, &col_index, &values, xt);
+    let want = ndarray::stack![ndarray::Axis(0), &xt.row(1) + &(&xt.row(2) * 2.0), &xt.row(0) * 3.0, [0.0f32, 0.0]];
+    assert_eq!(got, want);
+}
+
+#[test]
 fn out_of_range_edges_are_errors() {
     assert!(Csr::gcn_normalized(&Device::Cpu, 2, &[(0, 2)]).is_err());
     assert!(Csr::mean_aggregation(&Device::Cpu, 2, &[(5, 0)]).is_err());

@@ -17,7 +17,7 @@
 
 use super::forwardgnn::{paper_adam, rows_input, EvalScores, NodeLearner, HIDDEN, LN_EPS};
 use super::forwardgnn_lp_pairs::{LinkObjective, PairIndex};
-use super::forwardgnn_topdown::{update_phases, TEST_TIME_STEPS};
+use super::forwardgnn_topdown::{update_phases, Pass, TEST_TIME_STEPS};
 use crate::data::LinkTask;
 use crate::error::{Error, Result};
 use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig};
@@ -199,13 +199,14 @@ impl LpTopInput {
             states: Vec::new(),
             nodes: task.num_nodes,
         };
-        learner.states = learner.bottom_up(0)?;
+        learner.states = learner.bottom_up(0, &learner.x)?;
         Ok(learner)
     }
 
-    fn input(&self, l: usize, below: Option<&Tensor>, above: Option<&Tensor>) -> Result<Features> {
+    /// Layer `l`'s input; `bottom` stands for `LN(X)` below layer 1.
+    fn input(&self, l: usize, below: Option<&Tensor>, above: Option<&Tensor>, bottom: &Features) -> Result<Features> {
         let mut blocks = match below {
-            None => self.x.try_clone()?.into_blocks(),
+            None => bottom.try_clone()?.into_blocks(),
             Some(s) => vec![FeatureBlock::Dense(l2_normalize_rows(s, LN_EPS)?)],
         };
         if l + 1 < self.layers.len() {
@@ -222,24 +223,28 @@ impl LpTopInput {
     }
 
     /// States from zero top-down input, on the graph of split `s` (0: training/validation, 1: test).
-    fn bottom_up(&self, s: usize) -> Result<Vec<Tensor>> {
+    fn bottom_up(&self, s: usize, bottom: &Features) -> Result<Vec<Tensor>> {
         let mut states: Vec<Tensor> = Vec::with_capacity(self.layers.len());
         for l in 0..self.layers.len() {
-            let x = self.input(l, l.checked_sub(1).map(|i| &states[i]), None)?;
+            let x = self.input(l, l.checked_sub(1).map(|i| &states[i]), None, bottom)?;
             states.push(activation(&self.layers[l].infer(self.data.graph(s), &x)?, Activation::Relu)?);
         }
         Ok(states)
     }
 
-    fn step(&mut self, s: usize, states: &[Tensor], learn: bool) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
+    fn step(&mut self, s: usize, states: &[Tensor], pass: Pass) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
         let depth = self.layers.len();
+        let (learn, bottom) = match pass {
+            Pass::Learn => (true, self.x.try_clone()?),
+            Pass::Infer { bottom } => (false, bottom.try_clone()?),
+        };
         let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
         let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
         for phase in update_phases(depth) {
             for l in phase {
                 let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
                 let above = fresh.get(l + 1).and_then(Option::as_ref).or(states.get(l + 1));
-                let x = self.input(l, below, above)?;
+                let x = self.input(l, below, above, &bottom)?;
                 let h = if learn {
                     let z = self.layers[l].forward(&self.data.train_graph, x)?;
                     let h = activation(&z, Activation::Relu)?;
@@ -271,7 +276,7 @@ impl NodeLearner for LpTopInput {
 
     fn train_epoch(&mut self, _stage: usize) -> Result<Vec<Tensor>> {
         let states = std::mem::take(&mut self.states);
-        let (new, losses) = self.step(0, &states, true)?;
+        let (new, losses) = self.step(0, &states, Pass::Learn)?;
         self.states = new;
         Ok(losses)
     }
@@ -282,11 +287,13 @@ impl NodeLearner for LpTopInput {
 
     fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
         let mut out = Vec::with_capacity(2);
+        // layer 1's bottom block is the same at every step and on both graphs: multiply it by W once
+        let bottom = Features::concat(vec![self.layers[0].project(&self.x)?])?;
         for s in 0..2 {
-            let mut states = self.bottom_up(s)?;
+            let mut states = self.bottom_up(s, &bottom)?;
             let mut sum = None;
             for t in 0..TEST_TIME_STEPS {
-                let (new, _) = self.step(s, &states, false)?;
+                let (new, _) = self.step(s, &states, Pass::Infer { bottom: &bottom })?;
                 if t >= 2 {
                     for h in &new {
                         accumulate(&mut sum, self.data.eval[s].probabilities(h)?)?;

@@ -38,6 +38,15 @@ pub enum TopDown {
     ToLoss,
 }
 
+/// What one Top-To-Input time step does (node classification and link prediction).
+#[derive(Clone, Copy)]
+pub(super) enum Pass<'a> {
+    /// Forward, local loss and an Adam step for every layer.
+    Learn,
+    /// Inference only, with `bottom` standing for `LN(X_aug)` (a projected block: [`GnnConv::project`]).
+    Infer { bottom: &'a Features },
+}
+
 /// A top-down ForwardGNN learner.
 #[derive(Debug)]
 pub struct ForwardTopDown {
@@ -99,7 +108,7 @@ impl ForwardTopDown {
             states: Vec::new(),
             rows,
         };
-        learner.states = learner.bottom_up()?;
+        learner.states = learner.bottom_up(&learner.bottom)?;
         Ok(learner)
     }
 
@@ -107,10 +116,11 @@ impl ForwardTopDown {
         self.top.device().zeros(self.rows, HIDDEN)
     }
 
-    /// Top-To-Input's input of layer `l` (0-based) from the state below and the state above (raw).
-    fn input(&self, l: usize, below: Option<&Tensor>, above: Option<&Tensor>) -> Result<Features> {
+    /// Top-To-Input's input of layer `l` (0-based) from the state below and the state above (raw); `bottom`
+    /// stands for `LN(X_aug)` below layer 1.
+    fn input(&self, l: usize, below: Option<&Tensor>, above: Option<&Tensor>, bottom: &Features) -> Result<Features> {
         let low = match below {
-            None => self.bottom.try_clone()?,
+            None => bottom.try_clone()?,
             Some(s) => Features::from(l2_normalize_rows(s, LN_EPS)?),
         };
         let high = match above {
@@ -124,14 +134,15 @@ impl ForwardTopDown {
     }
 
     /// The initial states (no gradient): Top-To-Input with zero top-down input everywhere, including the top
-    /// layer; Top-To-Loss through the raw, un-normalised chain (§3.6), storing `LN` of each output.
-    fn bottom_up(&self) -> Result<Vec<Tensor>> {
+    /// layer, `bottom` below layer 1; Top-To-Loss through the raw, un-normalised chain (§3.6), storing `LN` of
+    /// each output.
+    fn bottom_up(&self, bottom: &Features) -> Result<Vec<Tensor>> {
         let mut states: Vec<Tensor> = Vec::with_capacity(self.layers.len());
         match self.mode {
             TopDown::ToInput => {
                 for (l, layer) in self.layers.iter().enumerate() {
                     let mut blocks = match l {
-                        0 => self.bottom.try_clone()?.into_blocks(),
+                        0 => bottom.try_clone()?.into_blocks(),
                         _ => vec![FeatureBlock::Dense(l2_normalize_rows(&states[l - 1], LN_EPS)?)],
                     };
                     let zero_width = if l + 1 == self.layers.len() { self.top.cols() } else { HIDDEN };
@@ -152,17 +163,20 @@ impl ForwardTopDown {
         Ok(states)
     }
 
-    /// One Top-To-Input time step over `states`; with `learn`, each layer also takes its Adam step. Returns
-    /// the new states, the layer losses (when learning) and every layer's output in update order.
-    fn step_to_input(&mut self, states: &[Tensor], learn: bool) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
+    /// One Top-To-Input time step over `states`. Returns the new states and the layer losses (when learning).
+    fn step_to_input(&mut self, states: &[Tensor], pass: Pass) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
         let depth = self.layers.len();
+        let (learn, bottom) = match pass {
+            Pass::Learn => (true, self.bottom.try_clone()?),
+            Pass::Infer { bottom } => (false, bottom.try_clone()?),
+        };
         let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
         let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
         for phase in update_phases(depth) {
             for l in phase {
                 let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
                 let above = if l + 1 < depth { fresh[l + 1].as_ref().or(states.get(l + 1)) } else { None };
-                let x = self.input(l, below, above)?;
+                let x = self.input(l, below, above, &bottom)?;
                 let h = if learn {
                     let z = self.layers[l].forward(&self.graph, x)?;
                     let h = activation(&z, Activation::Relu)?;
@@ -250,7 +264,7 @@ impl NodeLearner for ForwardTopDown {
         match self.mode {
             TopDown::ToInput => {
                 let states = std::mem::take(&mut self.states);
-                let (new, losses) = self.step_to_input(&states, true)?;
+                let (new, losses) = self.step_to_input(&states, Pass::Learn)?;
                 self.states = new;
                 Ok(losses)
             }
@@ -264,12 +278,14 @@ impl NodeLearner for ForwardTopDown {
 
     fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
         let mut sum = None;
-        let states = self.bottom_up()?;
         match self.mode {
             TopDown::ToInput => {
-                let mut states = states;
+                // Layer 1's bottom block is the same at every step: multiply it by W once (same outputs, bit
+                // for bit; Amazon-Photo's 745 dense columns are most of a step's work).
+                let bottom = Features::concat(vec![self.layers[0].project(&self.bottom)?])?;
+                let mut states = self.bottom_up(&bottom)?;
                 for t in 0..TEST_TIME_STEPS {
-                    let (new, _) = self.step_to_input(&states, false)?;
+                    let (new, _) = self.step_to_input(&states, Pass::Infer { bottom: &bottom })?;
                     if t >= STORED_FROM {
                         for h in &new {
                             Self::accumulate(&mut sum, self.probabilities(h)?)?;
@@ -279,6 +295,7 @@ impl NodeLearner for ForwardTopDown {
                 }
             }
             TopDown::ToLoss => {
+                let states = self.bottom_up(&self.bottom)?;
                 for l in 0..self.layers.len() {
                     let x = self.loss_input(l, &states)?;
                     let z = activation(&self.layers[l].infer(&self.graph, &x)?, Activation::Relu)?;

@@ -53,6 +53,15 @@ pub enum FeatureBlock {
         /// Row factors, if any.
         row_scale: Option<Tensor>,
     },
+    /// A `rows x cols` block already multiplied by the leading rows of a layer's weights, one product per
+    /// weight ([`GnnConv::project`](super::GnnConv::project)): inference that repeats with this block fixed
+    /// (SF-Top-To-Input's 10 test-time steps) skips the widest product. Inference only.
+    Projected {
+        /// The block's columns.
+        cols: usize,
+        /// `block · W_n[..cols]` for the layer's n-th weight.
+        products: Rc<Vec<Tensor>>,
+    },
 }
 
 impl FeatureBlock {
@@ -60,6 +69,7 @@ impl FeatureBlock {
         match self {
             FeatureBlock::Dense(t) => t.shape(),
             FeatureBlock::Shared { matrix, .. } => matrix.shape(),
+            FeatureBlock::Projected { cols, products } => [products.first().map_or(0, Tensor::rows), *cols],
         }
     }
 
@@ -70,13 +80,20 @@ impl FeatureBlock {
                 matrix: Rc::clone(matrix),
                 row_scale: row_scale.as_ref().map(Tensor::try_clone).transpose()?,
             },
+            FeatureBlock::Projected { cols, products } => {
+                FeatureBlock::Projected { cols: *cols, products: Rc::clone(products) }
+            }
         })
     }
 
-    /// `B W`.
-    fn matmul(&self, w: &Tensor) -> Result<Tensor> {
+    /// `B W`, where `W` is the layer's `nth` weight (only a projected block needs to know which).
+    fn matmul(&self, w: &Tensor, nth: usize) -> Result<Tensor> {
         match self {
             FeatureBlock::Dense(t) => matmul(t, w, false, false),
+            FeatureBlock::Projected { products, .. } => match products.get(nth) {
+                Some(p) if p.cols() == w.cols() => p.try_clone(),
+                _ => Err(Error::shape("projected features", format!("no product for weight {nth} of {:?}", w.shape()))),
+            },
             FeatureBlock::Shared { matrix, row_scale } => {
                 let y = match &**matrix {
                     Matrix::Dense(t) => matmul(t, w, false, false)?,
@@ -107,6 +124,9 @@ impl FeatureBlock {
                     Matrix::Dense(t) => matmul(t, g, true, false),
                     Matrix::Sparse(c) => spmm_transposed(c, g),
                 }
+            }
+            FeatureBlock::Projected { .. } => {
+                Err(Error::invalid("features", "a projected block is for inference only"))
             }
         }
     }
@@ -170,6 +190,11 @@ impl Features {
 
     /// `X W` (`W: cols x out`).
     pub fn matmul(&self, w: &Tensor) -> Result<Tensor> {
+        self.matmul_nth(w, 0)
+    }
+
+    /// `X W` where `W` is the layer's `nth` weight, in the order of [`GnnConv::project`](super::GnnConv::project).
+    pub fn matmul_nth(&self, w: &Tensor, nth: usize) -> Result<Tensor> {
         if w.rows() != self.cols() {
             return Err(Error::shape("features matmul", format!("{} columns vs W {:?}", self.cols(), w.shape())));
         }
@@ -184,7 +209,7 @@ impl Features {
                 part_w = slice(w, 0, start..start + width)?;
                 &part_w
             };
-            let y = b.matmul(w_rows)?;
+            let y = b.matmul(w_rows, nth)?;
             match &mut out {
                 Some(acc) => add_scaled(acc, &y, 1.0)?,
                 None => out = Some(y),

@@ -2,11 +2,12 @@
 //! GCN, SAGE or GAT; [`GnnGraph`] is the propagation structure that kind needs for one edge list; [`GnnConv`]
 //! is a layer of that kind (without its ReLU).
 
-use super::{Features, GatConv, GcnConv, Param, SageConv};
+use super::{FeatureBlock, Features, GatConv, GcnConv, Param, SageConv};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
-use crate::tensor::{Csr, Device, GatGraph, Tensor};
+use crate::tensor::{slice, Csr, Device, GatGraph, Tensor};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// Heads of a ForwardGNN GAT layer (`GATConv(in, out / 4, heads = 4)`).
 pub const GAT_HEADS: usize = 4;
@@ -125,6 +126,20 @@ impl GnnConv {
             (GnnConv::Gat(l), GnnGraph::Gat(g)) => l.infer_features(g, x),
             _ => Err(wrong_graph()),
         }
+    }
+
+    /// A fixed leading input block multiplied once by the leading rows of each weight: `[lead || rest]` then
+    /// infers as `[project(lead) || rest]` with the same result (the block-wise sum runs in the same order)
+    /// while only `rest` is multiplied again. Valid until the weights change.
+    pub fn project(&self, lead: &Features) -> Result<FeatureBlock> {
+        let weights: Vec<&Tensor> = match self {
+            GnnConv::Gcn(l) => vec![&l.weight.value],
+            GnnConv::Sage(l) => l.weights().to_vec(),
+            GnnConv::Gat(l) => vec![&l.weight.value],
+        };
+        let cols = lead.cols();
+        let products = weights.into_iter().map(|w| lead.matmul(&slice(w, 0, 0..cols)?)).collect::<Result<_>>()?;
+        Ok(FeatureBlock::Projected { cols, products: Rc::new(products) })
     }
 
     /// Accumulates the parameter gradients from `dL/dZ` and returns `dL/dX` (the input must have been dense).

@@ -41,7 +41,7 @@ impl SageConv {
     /// `Z = M (X W_l) + b_l + X W_r` (the same as `(M X) W_l`, but `X` may be sparse).
     fn compute(&self, graph: &Csr, x: &Features) -> Result<Tensor> {
         let mut z = add_row(&spmm(graph, &x.matmul(&self.weight_neighbors.value)?)?, &self.bias.value)?;
-        add_scaled(&mut z, &x.matmul(&self.weight_root.value)?, 1.0)?;
+        add_scaled(&mut z, &x.matmul_nth(&self.weight_root.value, 1)?, 1.0)?;
         Ok(z)
     }
 
@@ -55,6 +55,11 @@ impl SageConv {
         let z = self.compute(graph, &x)?;
         self.input = Some(x);
         Ok(z)
+    }
+
+    /// The weights in [`Features::matmul_nth`] order.
+    pub fn weights(&self) -> [&Tensor; 2] {
+        [&self.weight_neighbors.value, &self.weight_root.value]
     }
 
     /// `Z` without caching.
