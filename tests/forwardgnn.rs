@@ -13,7 +13,7 @@ use bpfree::algorithms::{
     appended_input, update_phases, FfMode, ForwardFf, ForwardSf, ForwardTopDown, GnnBackprop, TopDown,
 };
 use bpfree::data::{NodeTask, SparseRows};
-use bpfree::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Matrix};
+use bpfree::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Matrix, SharedProducts};
 use bpfree::rng::Rng;
 use bpfree::tensor::{Device, Tensor};
 use std::rc::Rc;
@@ -192,11 +192,9 @@ fn sparse_and_block_inputs_equal_dense_ones_in_every_layer() {
         let mut a = GnnConv::new(kind, &d, 7, 8, &mut Rng::new(2)).unwrap();
         let mut b = GnnConv::new(kind, &d, 7, 8, &mut Rng::new(2)).unwrap();
         let csr = Rc::new(Matrix::Sparse(bpfree::nn::upload_csr(&t.features, &d).unwrap()));
-        let blocks = Features::concat(vec![
-            FeatureBlock::Shared { matrix: csr, row_scale: None },
-            FeatureBlock::Dense(extra.try_clone().unwrap()),
-        ])
-        .unwrap();
+        let blocks =
+            Features::concat(vec![FeatureBlock::shared(csr, None), FeatureBlock::Dense(extra.try_clone().unwrap())])
+                .unwrap();
         let za = a.forward(&graph, Features::from(full.try_clone().unwrap())).unwrap();
         let zb = b.forward(&graph, blocks).unwrap();
         common::assert_close(&format!("{kind:?} forward"), &v(&zb), &v(&za), 1e-5);
@@ -230,6 +228,47 @@ fn a_projected_leading_block_infers_bit_for_bit() {
         let projected = with(layer.project(&lead).unwrap());
         layer.forward(&graph, projected).unwrap();
         assert!(layer.backward_params(&graph, &d.zeros(6, 8).unwrap()).is_err(), "{kind:?}");
+    }
+}
+
+/// Forward-forward streams read one `X` (FF-LA: with their own row factors and label block; FF-VN: on their
+/// own graphs): with a [`SharedProducts`] they multiply it once, and outputs and gradients are unchanged.
+#[test]
+fn streams_sharing_a_matrix_multiply_it_once_bit_for_bit() {
+    let t = tiny();
+    let d = Device::Cpu;
+    let sparse = Rc::new(Matrix::Sparse(bpfree::nn::upload_csr(&t.features, &d).unwrap()));
+    let dense = Rc::new(Matrix::Dense(d.tensor(6, 5, &common::random(6, 5, 3)).unwrap()));
+    // FF-LA: [s_j X || labels_j]; FF-VN: X alone
+    let labelled = |m: &Rc<Matrix>, seed: u64| {
+        let scale = d.tensor(6, 1, &common::random(6, 1, seed)).unwrap();
+        let label = d.tensor(6, 2, &common::random(6, 2, seed + 1)).unwrap();
+        Features::concat(vec![FeatureBlock::shared(Rc::clone(m), Some(scale)), FeatureBlock::Dense(label)]).unwrap()
+    };
+    for kind in [GnnKind::Gcn, GnnKind::Sage, GnnKind::Gat] {
+        let graph = GnnGraph::new(kind, &d, 6, &t.edges).unwrap();
+        for m in [&sparse, &dense] {
+            for (width, streams) in [
+                (7, vec![labelled(m, 10), labelled(m, 20), labelled(m, 30)]),
+                (5, vec![Features::from(Rc::clone(m)), Features::from(Rc::clone(m))]),
+            ] {
+                let mut plain = GnnConv::new(kind, &d, width, 8, &mut Rng::new(2)).unwrap();
+                let mut shared = GnnConv::new(kind, &d, width, 8, &mut Rng::new(2)).unwrap();
+                let mut cache = SharedProducts::default();
+                for (i, x) in streams.iter().enumerate() {
+                    let g = d.tensor(6, 8, &common::random(6, 8, 40 + i as u64)).unwrap();
+                    let zp = plain.forward(&graph, x.try_clone().unwrap()).unwrap();
+                    let zs = shared.forward(&graph, shared.share_products(x, &mut cache).unwrap()).unwrap();
+                    assert_eq!(v(&zp), v(&zs), "{kind:?} width {width} stream {i}");
+                    plain.backward_params(&graph, &g).unwrap();
+                    shared.backward_params(&graph, &g).unwrap();
+                }
+                assert_eq!(cache.len(), 1, "{kind:?}: one product of the matrix for every stream");
+                for (p, s) in plain.params_mut().into_iter().zip(shared.params_mut()) {
+                    assert_eq!(p.grad.as_ref().map(v), s.grad.as_ref().map(v), "{kind:?} width {width}");
+                }
+            }
+        }
     }
 }
 

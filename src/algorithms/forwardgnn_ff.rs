@@ -17,7 +17,7 @@ use super::forwardgnn::{
 };
 use crate::data::NodeTask;
 use crate::error::{Error, Result};
-use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Matrix, Optimizer};
+use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Matrix, Optimizer, SharedProducts};
 use crate::rng::Rng;
 use crate::tensor::{
     activation, activation_backward, add_scaled, concat, l2_normalize_rows, slice, Activation, Device, Tensor,
@@ -86,7 +86,7 @@ pub fn appended_input(
         lab[i * k..(i + 1) * k].iter_mut().for_each(|v| *v *= scale[i]);
     }
     Features::concat(vec![
-        FeatureBlock::Shared { matrix: Rc::clone(x), row_scale: Some(device.tensor(n, 1, &scale)?) },
+        FeatureBlock::shared(Rc::clone(x), Some(device.tensor(n, 1, &scale)?)),
         FeatureBlock::Dense(device.tensor(n, k, &lab)?),
     ])
 }
@@ -181,8 +181,11 @@ impl ForwardFf {
         })
     }
 
-    fn output(&self, stage: usize, s: &Stream) -> Result<Tensor> {
-        activation(&self.layers[stage].infer(&self.graphs[s.graph], &s.input)?, Activation::Relu)
+    /// The ReLU output of layer `stage` on stream `s`; streams sharing an input matrix multiply it once per
+    /// `cache` (one per weight state).
+    fn output(&self, stage: usize, s: &Stream, cache: &mut SharedProducts) -> Result<Tensor> {
+        let layer = &self.layers[stage];
+        activation(&layer.infer(&self.graphs[s.graph], &layer.share_products(&s.input, cache)?)?, Activation::Relu)
     }
 
     /// `mean_d a² − θ` of the real nodes (`N x 1`).
@@ -203,9 +206,11 @@ impl NodeLearner for ForwardFf {
     fn train_epoch(&mut self, stage: usize) -> Result<Vec<Tensor>> {
         let negatives = (self.train.len() - 1) as f32;
         let mut total: Option<Tensor> = None;
+        let mut cache = SharedProducts::default();
         for (j, s) in self.train.iter().enumerate() {
             let graph = &self.graphs[s.graph];
-            let z = self.layers[stage].forward(graph, s.input.try_clone()?)?;
+            let input = self.layers[stage].share_products(&s.input, &mut cache)?;
+            let z = self.layers[stage].forward(graph, input)?;
             let a = activation(&z, Activation::Relu)?;
             // L = mean softplus(θ − G_pos) + (1 / (K−1)) Σ_j mean softplus(G_neg_j − θ)   (Eq. 4 / 5)
             let weight = if j == 0 { 1.0 } else { 1.0 / negatives };
@@ -226,10 +231,11 @@ impl NodeLearner for ForwardFf {
 
     fn scores(&mut self, stage: usize) -> Result<EvalScores> {
         let mut per_split = Vec::with_capacity(2);
+        let mut cache = SharedProducts::default();
         for s in 0..2 {
             let mut columns = Vec::with_capacity(self.eval[s].len());
             for (c, stream) in self.eval[s].iter().enumerate() {
-                let mut score = self.real_scores(&self.output(stage, stream)?)?;
+                let mut score = self.real_scores(&self.output(stage, stream, &mut cache)?)?;
                 if let Some(acc) = &self.eval_scores[s][c] {
                     add_scaled(&mut score, acc, 1.0)?;
                 }
@@ -243,24 +249,27 @@ impl NodeLearner for ForwardFf {
     }
 
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
+        let mut cache = SharedProducts::default();
         match self.mode {
             FfMode::LabelAppending => {
                 for j in 0..self.train.len() {
-                    let a = self.output(stage, &self.train[j])?;
+                    let a = self.output(stage, &self.train[j], &mut cache)?;
                     self.train[j].input = Features::from(l2_normalize_rows(&a, LN_EPS)?);
                 }
             }
             FfMode::VirtualNodes => {
-                // every graph of the next layer reads the positive graph's output (Alg. 1 line 18)
-                let a = l2_normalize_rows(&self.output(stage, &self.train[0])?, LN_EPS)?;
+                // every graph of the next layer reads the positive graph's output (Alg. 1 line 18): one
+                // shared matrix, so the next layer multiplies it once for all K streams
+                let a = l2_normalize_rows(&self.output(stage, &self.train[0], &mut cache)?, LN_EPS)?;
+                let shared = Rc::new(Matrix::Dense(a));
                 for s in &mut self.train {
-                    s.input = Features::from(a.try_clone()?);
+                    s.input = Features::from(Rc::clone(&shared));
                 }
             }
         }
         for s in 0..2 {
             for c in 0..self.eval[s].len() {
-                let a = self.output(stage, &self.eval[s][c])?;
+                let a = self.output(stage, &self.eval[s][c], &mut cache)?;
                 let score = self.real_scores(&a)?;
                 match &mut self.eval_scores[s][c] {
                     Some(acc) => add_scaled(acc, &score, 1.0)?,

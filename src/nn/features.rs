@@ -38,6 +38,62 @@ impl Matrix {
             Matrix::Sparse(c) => [c.rows(), c.cols()],
         }
     }
+
+    fn matmul(&self, w: &Tensor) -> Result<Tensor> {
+        match self {
+            Matrix::Dense(t) => matmul(t, w, false, false),
+            Matrix::Sparse(c) => spmm(c, w),
+        }
+    }
+}
+
+/// The stored product for weight `nth`, checked against that weight's output width.
+fn stored_product<'a>(products: &'a [Tensor], w: &Tensor, nth: usize) -> Result<&'a Tensor> {
+    match products.get(nth) {
+        Some(p) if p.cols() == w.cols() => Ok(p),
+        _ => Err(Error::shape("stored product", format!("no product for weight {nth} of {:?}", w.shape()))),
+    }
+}
+
+/// The products of shared matrices by one layer's current weights, keyed by matrix and column offset: the
+/// streams of forward-forward read the same `X` (FF-LA: with per-stream row factors and label columns;
+/// FF-VN: on per-stream graphs), so with this each of the `3K` streams of an epoch reuses one `X W` instead
+/// of multiplying it again. Valid until the weights change: build one per optimiser step or evaluation.
+#[derive(Debug, Default)]
+pub struct SharedProducts {
+    entries: Vec<(Rc<Matrix>, usize, Rc<Vec<Tensor>>)>,
+}
+
+impl SharedProducts {
+    /// Distinct matrices multiplied so far.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing was multiplied yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn get(&mut self, matrix: &Rc<Matrix>, start: usize, weights: &[&Tensor]) -> Result<Rc<Vec<Tensor>>> {
+        if let Some((_, _, p)) = self.entries.iter().find(|(m, s, _)| Rc::ptr_eq(m, matrix) && *s == start) {
+            return Ok(Rc::clone(p));
+        }
+        let cols = matrix.shape()[1];
+        let products = weights
+            .iter()
+            .map(|w| {
+                if start == 0 && cols == w.rows() {
+                    matrix.matmul(w)
+                } else {
+                    matrix.matmul(&slice(w, 0, start..start + cols)?)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let products = Rc::new(products);
+        self.entries.push((Rc::clone(matrix), start, Rc::clone(&products)));
+        Ok(products)
+    }
 }
 
 /// One column block of a [`Features`] matrix.
@@ -52,6 +108,9 @@ pub enum FeatureBlock {
         matrix: Rc<Matrix>,
         /// Row factors, if any.
         row_scale: Option<Tensor>,
+        /// `matrix · W_n[rows of this block]` for the layer's n-th weight, when a [`SharedProducts`] supplied
+        /// them ([`Features::with_shared_products`]); the row factors still apply after.
+        products: Option<Rc<Vec<Tensor>>>,
     },
     /// A `rows x cols` block already multiplied by the leading rows of a layer's weights, one product per
     /// weight ([`GnnConv::project`](super::GnnConv::project)): inference that repeats with this block fixed
@@ -65,6 +124,11 @@ pub enum FeatureBlock {
 }
 
 impl FeatureBlock {
+    /// A shared matrix with optional row factors (no products yet).
+    pub fn shared(matrix: Rc<Matrix>, row_scale: Option<Tensor>) -> Self {
+        FeatureBlock::Shared { matrix, row_scale, products: None }
+    }
+
     fn shape(&self) -> [usize; 2] {
         match self {
             FeatureBlock::Dense(t) => t.shape(),
@@ -76,9 +140,10 @@ impl FeatureBlock {
     fn try_clone(&self) -> Result<FeatureBlock> {
         Ok(match self {
             FeatureBlock::Dense(t) => FeatureBlock::Dense(t.try_clone()?),
-            FeatureBlock::Shared { matrix, row_scale } => FeatureBlock::Shared {
+            FeatureBlock::Shared { matrix, row_scale, products } => FeatureBlock::Shared {
                 matrix: Rc::clone(matrix),
                 row_scale: row_scale.as_ref().map(Tensor::try_clone).transpose()?,
+                products: products.clone(),
             },
             FeatureBlock::Projected { cols, products } => {
                 FeatureBlock::Projected { cols: *cols, products: Rc::clone(products) }
@@ -90,20 +155,13 @@ impl FeatureBlock {
     fn matmul(&self, w: &Tensor, nth: usize) -> Result<Tensor> {
         match self {
             FeatureBlock::Dense(t) => matmul(t, w, false, false),
-            FeatureBlock::Projected { products, .. } => match products.get(nth) {
-                Some(p) if p.cols() == w.cols() => p.try_clone(),
-                _ => Err(Error::shape("projected features", format!("no product for weight {nth} of {:?}", w.shape()))),
+            FeatureBlock::Projected { products, .. } => stored_product(products, w, nth)?.try_clone(),
+            FeatureBlock::Shared { matrix, row_scale, products } => match (products, row_scale) {
+                (Some(p), Some(s)) => scale_rows(stored_product(p, w, nth)?, s, None),
+                (Some(p), None) => stored_product(p, w, nth)?.try_clone(),
+                (None, Some(s)) => scale_rows(&matrix.matmul(w)?, s, None),
+                (None, None) => matrix.matmul(w),
             },
-            FeatureBlock::Shared { matrix, row_scale } => {
-                let y = match &**matrix {
-                    Matrix::Dense(t) => matmul(t, w, false, false)?,
-                    Matrix::Sparse(c) => spmm(c, w)?,
-                };
-                match row_scale {
-                    Some(s) => scale_rows(&y, s, None),
-                    None => Ok(y),
-                }
-            }
         }
     }
 
@@ -111,7 +169,7 @@ impl FeatureBlock {
     fn matmul_t(&self, g: &Tensor) -> Result<Tensor> {
         match self {
             FeatureBlock::Dense(t) => matmul(t, g, true, false),
-            FeatureBlock::Shared { matrix, row_scale } => {
+            FeatureBlock::Shared { matrix, row_scale, .. } => {
                 let scaled;
                 let g = match row_scale {
                     Some(s) => {
@@ -146,7 +204,7 @@ impl From<Tensor> for Features {
 
 impl From<Rc<Matrix>> for Features {
     fn from(matrix: Rc<Matrix>) -> Self {
-        Features { blocks: vec![FeatureBlock::Shared { matrix, row_scale: None }] }
+        Features { blocks: vec![FeatureBlock::shared(matrix, None)] }
     }
 }
 
@@ -217,6 +275,27 @@ impl Features {
             start += width;
         }
         out.ok_or_else(|| Error::shape("features matmul", "no blocks"))
+    }
+
+    /// A copy whose shared blocks carry their products by `weights` (in [`Features::matmul_nth`] order),
+    /// taken from `cache` or computed and added to it. `matmul` gives the same result bit for bit (the row
+    /// factors apply after the product either way) and the backward is unchanged.
+    pub fn with_shared_products(&self, weights: &[&Tensor], cache: &mut SharedProducts) -> Result<Features> {
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        let mut start = 0;
+        for b in &self.blocks {
+            let width = b.shape()[1];
+            blocks.push(match b {
+                FeatureBlock::Shared { matrix, row_scale, .. } => FeatureBlock::Shared {
+                    matrix: Rc::clone(matrix),
+                    row_scale: row_scale.as_ref().map(Tensor::try_clone).transpose()?,
+                    products: Some(cache.get(matrix, start, weights)?),
+                },
+                other => other.try_clone()?,
+            });
+            start += width;
+        }
+        Ok(Features { blocks })
     }
 
     /// `Xᵀ G` (`G: rows x out`), the weight gradient of [`Features::matmul`].

@@ -2,7 +2,7 @@
 //! GCN, SAGE or GAT; [`GnnGraph`] is the propagation structure that kind needs for one edge list; [`GnnConv`]
 //! is a layer of that kind (without its ReLU).
 
-use super::{FeatureBlock, Features, GatConv, GcnConv, Param, SageConv};
+use super::{FeatureBlock, Features, GatConv, GcnConv, Param, SageConv, SharedProducts};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{slice, Csr, Device, GatGraph, Tensor};
@@ -132,14 +132,25 @@ impl GnnConv {
     /// infers as `[project(lead) || rest]` with the same result (the block-wise sum runs in the same order)
     /// while only `rest` is multiplied again. Valid until the weights change.
     pub fn project(&self, lead: &Features) -> Result<FeatureBlock> {
-        let weights: Vec<&Tensor> = match self {
+        let cols = lead.cols();
+        let products =
+            self.weights().into_iter().map(|w| lead.matmul(&slice(w, 0, 0..cols)?)).collect::<Result<_>>()?;
+        Ok(FeatureBlock::Projected { cols, products: Rc::new(products) })
+    }
+
+    /// The input weights in [`Features::matmul_nth`] order.
+    pub fn weights(&self) -> Vec<&Tensor> {
+        match self {
             GnnConv::Gcn(l) => vec![&l.weight.value],
             GnnConv::Sage(l) => l.weights().to_vec(),
             GnnConv::Gat(l) => vec![&l.weight.value],
-        };
-        let cols = lead.cols();
-        let products = weights.into_iter().map(|w| lead.matmul(&slice(w, 0, 0..cols)?)).collect::<Result<_>>()?;
-        Ok(FeatureBlock::Projected { cols, products: Rc::new(products) })
+        }
+    }
+
+    /// `x` with its shared blocks multiplied by this layer's current weights once per `cache`
+    /// ([`Features::with_shared_products`]): streams that read the same matrix share the product.
+    pub fn share_products(&self, x: &Features, cache: &mut SharedProducts) -> Result<Features> {
+        x.with_shared_products(&self.weights(), cache)
     }
 
     /// Accumulates the parameter gradients from `dL/dZ` and returns `dL/dX` (the input must have been dense).

@@ -26,7 +26,7 @@ pub use conv2d::{Conv2d, MaxPool2x2, Upsample2x};
 pub use conv_unit::{orthogonal, orthonormal_rows, ConvUnit, ConvUnitCache};
 pub use dropout::Dropout;
 pub use embedding::Embedding;
-pub use features::{upload_csr, FeatureBlock, Features, Matrix};
+pub use features::{upload_csr, FeatureBlock, Features, Matrix, SharedProducts};
 pub use gat::{GatConv, GAT_SLOPE};
 pub use gcn::GcnConv;
 pub use gnn::{GnnConv, GnnGraph, GnnKind, GAT_HEADS};
