@@ -2,6 +2,7 @@
 //! per file; the training loop lives in [`runner`]. This is the only module that touches the DOM.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod address_bar;
 mod alignment_view;
 mod backend_badge;
 mod controls;
@@ -156,7 +157,7 @@ pub type AdapterProbe = Option<Result<crate::tensor::AdapterSummary, String>>;
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, link_error) = runner::config_from_location();
+    let (initial, link_error) = address_bar::config_from_location();
     let config = RwSignal::new(initial);
     let state = RwSignal::new(TrainState { error: link_error, ..TrainState::default() });
     let adapter = RwSignal::new(AdapterProbe::None);
@@ -168,7 +169,7 @@ pub fn App() -> impl IntoView {
     runner::probe_adapter(session, adapter);
     runner::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
-    Effect::new(move |_| runner::write_location(&config.get()));
+    Effect::new(move |_| address_bar::write_location(&config.get()));
 
     let loss_series = Signal::derive(move || {
         state.with(|s| {
