@@ -86,3 +86,22 @@ pub fn check(name: &str, x: &Array2<f32>, grad: &Array2<f32>, mut f: impl FnMut(
         );
     }
 }
+
+/// f32 sums in a different order differ by a few ulps per term.
+pub const TOL: f32 = 1e-4;
+
+/// The CPU device and the GPU device, or None (the test skips) without an adapter.
+pub fn both() -> Option<(Device, Device)> {
+    gpu().map(|g| (Device::Cpu, g))
+}
+
+/// The same random `rows x cols` matrix on both devices.
+pub fn pair(devs: &(Device, Device), rows: usize, cols: usize, seed: u64) -> (Tensor, Tensor) {
+    let data = random(rows, cols, seed);
+    (devs.0.tensor(rows, cols, &data).unwrap(), devs.1.tensor(rows, cols, &data).unwrap())
+}
+
+/// A tensor's values, read back from either device.
+pub fn read(t: &Tensor) -> Vec<f32> {
+    pollster::block_on(t.to_vec()).unwrap()
+}
