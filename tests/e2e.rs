@@ -6,145 +6,12 @@
 //! `cargo test --test e2e -- --ignored`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod webdriver;
+
 use base64::Engine;
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Serves `root` over HTTP/1.0 on an ephemeral loopback port; returns the port.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || respond(stream, &root));
-        }
-    });
-    port
-}
-
-fn respond(mut stream: TcpStream, root: &Path) {
-    let mut line = String::new();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    // drain headers
-    let mut header = String::new();
-    while reader.read_line(&mut header).map(|n| n > 2).unwrap_or(false) {
-        header.clear();
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
-    let rel = if path == "/" { "index.html".to_string() } else { path.trim_start_matches('/').to_string() };
-    let file = root.join(&rel);
-    let (status, body, mime) = match (rel.contains(".."), std::fs::read(&file)) {
-        (false, Ok(body)) => {
-            let mime = match file.extension().and_then(|e| e.to_str()) {
-                Some("html") => "text/html; charset=utf-8",
-                Some("js") => "text/javascript",
-                Some("wasm") => "application/wasm",
-                Some("css") => "text/css",
-                Some("svg") => "image/svg+xml",
-                Some("json") => "application/json",
-                _ => "application/octet-stream",
-            };
-            ("200 OK", body, mime)
-        }
-        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
-    let _ = write!(
-        stream,
-        "HTTP/1.0 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
-}
-
-struct Driver {
-    base: String,
-    child: Child,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary}: {e} (scripts/setup.sh test installs it)"));
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Driver { base, child }
-    }
-
-    fn post(&self, path: &str, body: Value) -> Value {
-        let resp = ureq::post(&format!("{}{path}", self.base)).send_json(body);
-        match resp {
-            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
-            Err(ureq::Error::Status(code, r)) => panic!("POST {path}: {code} {}", r.into_string().unwrap_or_default()),
-            Err(e) => panic!("POST {path}: {e}"),
-        }
-    }
-
-    fn get(&self, path: &str) -> Value {
-        ureq::get(&format!("{}{path}", self.base)).call().unwrap().into_json::<Value>().unwrap()["value"].clone()
-    }
-}
-
-struct Session<'a> {
-    driver: &'a Driver,
-    id: String,
-}
-
-impl Session<'_> {
-    fn script(&self, js: &str) -> Value {
-        self.driver.post(&format!("/session/{}/execute/sync", self.id), json!({"script": js, "args": []}))
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.script(&format!("const e = document.querySelector('{selector}'); return e ? e.textContent : null;"))
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-
-    fn click(&self, selector: &str) {
-        let el = self
-            .driver
-            .post(&format!("/session/{}/element", self.id), json!({"using": "css selector", "value": selector}));
-        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string();
-        self.driver.post(&format!("/session/{}/element/{id}/click", self.id), json!({}));
-    }
-
-    fn wait_for(&self, what: &str, timeout_s: u64, mut ok: impl FnMut(&Self) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(timeout_s);
-        while !ok(self) {
-            assert!(Instant::now() < deadline, "timed out after {timeout_s}s waiting for {what}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn epoch(&self) -> usize {
-        self.text("#epoch-value").trim().parse().unwrap_or(0)
-    }
-}
+use webdriver::{serve, Driver};
 
 #[test]
 #[ignore = "needs `trunk build --release` and chromium; run by scripts/test.sh"]
@@ -163,8 +30,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,860"
     ]}}}});
-    let id = driver.post("/session", caps)["sessionId"].as_str().unwrap().to_string();
-    let s = Session { driver: &driver, id };
+    let s = driver.session(caps);
     let url = format!("http://127.0.0.1:{port}/");
 
     // A broken share link shows a message in the page and loads the defaults.
@@ -332,7 +198,6 @@ fn page_trains_on_webgpu_and_loss_falls() {
 
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");
-    let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();
 }
 
 /// Opens `query` in a fresh headless Chromium on the built page, presses Step `epochs` times and returns the test
@@ -344,8 +209,7 @@ fn step_preset(query: &str, epochs: usize, shot: &str) -> f32 {
     let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400"
     ]}}}});
-    let id = driver.post("/session", caps)["sessionId"].as_str().unwrap().to_string();
-    let s = Session { driver: &driver, id };
+    let s = driver.session(caps);
     driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/?{query}")}));
     s.wait_for("MNIST to load", 120, |s| {
         s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
@@ -366,7 +230,6 @@ fn step_preset(query: &str, epochs: usize, shot: &str) -> f32 {
     let png = driver.get(&format!("/session/{}/screenshot", s.id));
     let png = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap()).unwrap();
     std::fs::write(root.join("target").join(shot), png).unwrap();
-    let _ = ureq::delete(&format!("{}/session/{}", driver.base, s.id)).call();
     accuracy
 }
 
