@@ -27,7 +27,7 @@ fn keep_freed_memory() {
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(all(not(target_arch = "wasm32"), not(all(target_os = "linux", target_env = "gnu"))))]
 fn keep_freed_memory() {}
 
 #[cfg(target_arch = "wasm32")]
