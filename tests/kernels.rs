@@ -298,7 +298,7 @@ fn random_is_the_same_on_both_backends() {
 }
 
 #[test]
-fn losses_and_goodness() {
+fn losses_goodness_and_row_dot() {
     let Some(d) = both() else { return };
     let (z0, z1) = pair(&d, 40, 6, 90);
     let t: Vec<f32> = random(40, 6, 91).iter().map(|v| f32::from(*v > 0.0)).collect();
@@ -314,5 +314,12 @@ fn losses_and_goodness() {
         assert_close("goodness", &read(&goodness(&z1, mean).unwrap()), &read(&goodness(&z0, mean).unwrap()), TOL);
         let want = read(&goodness_backward(&z0, &r0, mean).unwrap());
         assert_close("goodness_backward", &read(&goodness_backward(&z1, &r1, mean).unwrap()), &want, TOL);
+    }
+    let (w0, w1) = pair(&d, 40, 6, 93);
+    assert_close("row_dot", &read(&row_dot(&z1, &w1).unwrap()), &read(&row_dot(&z0, &w0).unwrap()), TOL);
+    for rows in [1, 257, 3_000] {
+        let ((a0, a1), (b0, b1)) = (pair(&d, rows, 128, 94), pair(&d, rows, 128, 95));
+        let want = read(&row_dot(&a0, &b0).unwrap());
+        assert_close(&format!("row_dot {rows} rows"), &read(&row_dot(&a1, &b1).unwrap()), &want, TOL);
     }
 }

@@ -1,14 +1,13 @@
 //! The labelled node pairs of link prediction on the device, and the two per-layer objectives on them
 //! (spec forwardgnn.md §3.7, §3.8): ForwardGNN-CE's BCE on dot products (Eq. 9) and ForwardGNN-FF's edge
-//! goodness (Sec. 4.3). `<a, b> = (‖a + b‖² − ‖a − b‖²) / 4` computes row-wise dot products with the goodness
-//! kernel.
+//! goodness (Sec. 4.3). Pair scores are row-wise dot products of gathered rows ([`row_dot`]); their gradient
+//! goes back to the nodes through two fixed scatter matrices built once.
 
-use super::forwardgnn::scaled;
 use crate::data::LabelledPairs;
 use crate::error::Result;
 use crate::tensor::{
-    activation, activation_backward, add_row, add_scaled, bce_with_logits, gather_rows, goodness, reduce, scale_rows,
-    scatter_add_rows, Activation, Device, Reduction, Tensor,
+    activation, activation_backward, add_row, add_scaled, bce_with_logits, gather_rows, reduce, row_dot, scale_rows,
+    spmm, Activation, Csr, Device, Reduction, Tensor,
 };
 
 /// ForwardGNN-FF's goodness threshold θ (spec §3.8).
@@ -28,8 +27,6 @@ pub enum LinkObjective {
 /// Labelled pairs on the device.
 #[derive(Debug)]
 pub struct PairIndex {
-    u: Vec<u32>,
-    v: Vec<u32>,
     u_dev: Tensor,
     v_dev: Tensor,
     pub(super) labels: Tensor,
@@ -37,7 +34,8 @@ pub struct PairIndex {
     class_weights: Tensor,
     /// `−θ` on every pair.
     minus_theta: Tensor,
-    nodes: usize,
+    /// `nodes x pairs` matrices adding pair `p`'s row into node `u_p` (`[0]`) and `v_p` (`[1]`).
+    scatter: [Csr; 2],
 }
 
 impl PairIndex {
@@ -56,22 +54,14 @@ impl PairIndex {
             labels: device.tensor(n, 1, &pairs.labels)?,
             class_weights: device.tensor(n, 1, &weights)?,
             minus_theta: device.tensor(1, 1, &[-FF_THRESHOLD])?,
-            u,
-            v,
-            nodes,
+            scatter: [Csr::scatter(device, &u, nodes)?, Csr::scatter(device, &v, nodes)?],
         })
     }
 
     /// `(s, r_u, r_v)` with `s_uv = <r_u, r_v>` (`pairs x 1`).
     fn dots(&self, r: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
         let (a, b) = (gather_rows(r, &self.u_dev)?, gather_rows(r, &self.v_dev)?);
-        let mut sum = a.try_clone()?;
-        add_scaled(&mut sum, &b, 1.0)?;
-        let mut diff = a.try_clone()?;
-        add_scaled(&mut diff, &b, -1.0)?;
-        let mut s = scaled(&goodness(&sum, false)?, 0.25)?;
-        add_scaled(&mut s, &goodness(&diff, false)?, -0.25)?;
-        Ok((s, a, b))
+        Ok((row_dot(&a, &b)?, a, b))
     }
 
     /// The pair logits under `objective`: `<z_u, z_v>` (CE), or `<z_u², z_v²> − θ = Σ_d (z_u,d z_v,d)² − θ` (FF);
@@ -107,7 +97,7 @@ impl PairIndex {
         let (s, a, b) = self.logits(z, objective)?;
         let (loss, grad_s) = match objective {
             LinkObjective::CrossEntropy => {
-                let (per_pair, grad) = bce_with_logits(&s, &self.labels, 1.0 / self.u.len().max(1) as f32)?;
+                let (per_pair, grad) = bce_with_logits(&s, &self.labels, 1.0 / s.rows().max(1) as f32)?;
                 (reduce(&per_pair, 0, Reduction::Mean)?, grad)
             }
             LinkObjective::ForwardForward => {
@@ -116,8 +106,8 @@ impl PairIndex {
                 (reduce(&weighted, 0, Reduction::Sum)?, scale_rows(&grad, &self.class_weights, None)?)
             }
         };
-        let mut grad = scatter_add_rows(&scale_rows(&b, &grad_s, None)?, &self.u, self.nodes)?;
-        add_scaled(&mut grad, &scatter_add_rows(&scale_rows(&a, &grad_s, None)?, &self.v, self.nodes)?, 1.0)?;
+        let mut grad = spmm(&self.scatter[0], &scale_rows(&b, &grad_s, None)?)?;
+        add_scaled(&mut grad, &spmm(&self.scatter[1], &scale_rows(&a, &grad_s, None)?)?, 1.0)?;
         if objective == LinkObjective::ForwardForward {
             grad = activation_backward(z, &grad, Activation::Square)?;
         }

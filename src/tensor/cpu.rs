@@ -39,15 +39,15 @@ pub fn add_row(x: ArrayView2<f32>, row: ArrayView2<f32>) -> Array2<f32> {
 
 /// `x[r, :] * s[r]`, or `x[r, :] * [s[r] >= threshold]` when `threshold` is given (`s`: rows x 1).
 pub fn scale_rows(x: ArrayView2<f32>, s: ArrayView2<f32>, threshold: Option<f32>) -> Array2<f32> {
-    let mut out = x.to_owned();
-    for (mut row, &f) in out.rows_mut().into_iter().zip(s.iter()) {
+    let mut out = Vec::with_capacity(x.len());
+    for (row, &f) in x.rows().into_iter().zip(s.iter()) {
         let f = match threshold {
             Some(t) => f32::from(u8::from(f >= t)),
             None => f,
         };
-        row.mapv_inplace(|v| v * f);
+        out.extend(row.iter().map(|v| v * f));
     }
-    out
+    Array2::from_shape_vec(x.dim(), out).unwrap_or_else(|_| Array2::zeros(x.dim()))
 }
 
 /// Column sums: `rows x cols -> 1 x cols`, rows added in order.
@@ -134,14 +134,17 @@ pub fn softmax_cross_entropy(logits: ArrayView2<f32>, labels: &[f32], scale: f32
 /// `out[r] = x[index[r]]`; an index past the end gives a zero row.
 pub fn gather_rows(x: ArrayView2<f32>, index: &[f32]) -> Array2<f32> {
     let (rows, cols) = x.dim();
-    let mut out = Array2::zeros((index.len(), cols));
-    for (r, &i) in index.iter().enumerate() {
+    let x = x.as_standard_layout();
+    let xs = x.as_slice().unwrap_or(&[]);
+    let mut out = Vec::with_capacity(index.len() * cols);
+    for &i in index {
         let i = i as usize;
-        if i < rows {
-            out.row_mut(r).assign(&x.row(i));
+        match (i < rows).then(|| xs.get(i * cols..(i + 1) * cols)).flatten() {
+            Some(row) => out.extend_from_slice(row),
+            None => out.resize(out.len() + cols, 0.0),
         }
     }
-    out
+    Array2::from_shape_vec((index.len(), cols), out).unwrap_or_else(|_| Array2::zeros((index.len(), cols)))
 }
 
 /// `acc += alpha * x`.

@@ -1,6 +1,6 @@
-//! Losses: softmax cross-entropy, binary cross-entropy with logits, squared error and the forward-forward
-//! goodness. Each returns what the algorithms need without a readback (per-example losses and gradients stay
-//! on the device).
+//! Losses: softmax cross-entropy, binary cross-entropy with logits, squared error, the forward-forward
+//! goodness and the row-wise dot product of link scores. Each returns what the algorithms need without a
+//! readback (per-example losses and gradients stay on the device).
 
 use super::{cpu, gpu, Tensor};
 use crate::error::{Error, Result};
@@ -77,6 +77,19 @@ pub fn goodness(x: &Tensor, mean: bool) -> Result<Tensor> {
     match x {
         Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::goodness(x.view(), mean))),
         Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::goodness(g.gpu(), g, mean)?)),
+    }
+}
+
+/// Row-wise dot products `<a_r, b_r>` of two equally shaped tensors (`rows x 1`): the score of a node pair in
+/// link prediction. Its gradients are `g_r b_r` and `g_r a_r` ([`super::scale_rows`]).
+pub fn row_dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    if a.shape() != b.shape() {
+        return Err(Error::shape("row_dot", format!("a {:?}, b {:?}", a.shape(), b.shape())));
+    }
+    match (a, b) {
+        (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(super::cpu_rows::row_dot(a.view(), b.view()))),
+        (Tensor::Gpu(ga), Tensor::Gpu(gb)) => Ok(Tensor::Gpu(gpu::row_dot(ga.gpu(), ga, gb)?)),
+        _ => Err(mismatch("row_dot")),
     }
 }
 

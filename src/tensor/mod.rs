@@ -8,6 +8,7 @@ pub mod cpu;
 pub mod cpu_gat;
 pub mod cpu_image;
 pub mod cpu_norm;
+pub mod cpu_rows;
 mod gat;
 pub mod gpu;
 mod image;

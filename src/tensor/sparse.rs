@@ -110,6 +110,13 @@ impl Csr {
         Csr::from_triplets(device, nodes, nodes, &triplets)
     }
 
+    /// The `rows x index.len()` matrix with a 1 at `(index[r], r)`: `spmm` with it adds row `r` of its operand
+    /// into row `index[r]` ([`scatter_add_rows`]).
+    pub fn scatter(device: &Device, index: &[u32], rows: usize) -> Result<Csr> {
+        let triplets: Vec<(u32, u32, f32)> = index.iter().enumerate().map(|(r, &i)| (i, r as u32, 1.0)).collect();
+        Csr::from_triplets(device, rows, index.len(), &triplets)
+    }
+
     /// Rows.
     pub fn rows(&self) -> usize {
         self.rows
@@ -155,11 +162,11 @@ pub fn spmm_transposed(a: &Csr, x: &Tensor) -> Result<Tensor> {
 }
 
 /// `out[index[r]] += src[r]` into a `rows x cols` zero tensor: the backward of [`super::gather_rows`] (and
-/// of an embedding lookup). Built as a sparse product, so no float atomics are needed on the GPU.
+/// of an embedding lookup). Built as a sparse product, so no float atomics are needed on the GPU; a caller
+/// that scatters with the same `index` every step keeps [`Csr::scatter`] and calls [`spmm`] itself.
 pub fn scatter_add_rows(src: &Tensor, index: &[u32], rows: usize) -> Result<Tensor> {
     if index.len() != src.rows() {
         return Err(Error::shape("scatter_add_rows", format!("{} indices for {:?}", index.len(), src.shape())));
     }
-    let triplets: Vec<(u32, u32, f32)> = index.iter().enumerate().map(|(r, &i)| (i, r as u32, 1.0)).collect();
-    spmm(&Csr::from_triplets(&src.device(), rows, src.rows(), &triplets)?, src)
+    spmm(&Csr::scatter(&src.device(), index, rows)?, src)
 }

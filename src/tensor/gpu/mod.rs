@@ -36,6 +36,7 @@ mod one_hot;
 mod pool;
 mod random;
 mod reduce;
+mod row_dot;
 mod scale_rows;
 mod sgd;
 mod softmax;
@@ -80,6 +81,7 @@ pub use one_hot::one_hot;
 pub use pool::MemoryStats;
 pub use random::random;
 pub use reduce::reduce;
+pub use row_dot::row_dot;
 pub use scale_rows::scale_rows;
 pub use sgd::sgd;
 pub use softmax::softmax;
@@ -127,6 +129,7 @@ pub(crate) struct Kernels {
     pub copy_block: wgpu::ComputePipeline,
     pub goodness_backward: wgpu::ComputePipeline,
     pub goodness: wgpu::ComputePipeline,
+    pub row_dot: wgpu::ComputePipeline,
     pub mse: wgpu::ComputePipeline,
     pub bce_with_logits: wgpu::ComputePipeline,
     pub softmax_backward: wgpu::ComputePipeline,
@@ -189,6 +192,7 @@ impl Kernels {
             copy_block: make(wgpu::include_wgsl!("copy_block.wgsl"), "copy_block"),
             goodness_backward: make(wgpu::include_wgsl!("goodness_backward.wgsl"), "goodness_backward"),
             goodness: make(wgpu::include_wgsl!("goodness.wgsl"), "goodness"),
+            row_dot: make(wgpu::include_wgsl!("row_dot.wgsl"), "row_dot"),
             mse: make(wgpu::include_wgsl!("mse.wgsl"), "mse"),
             bce_with_logits: make(wgpu::include_wgsl!("bce_with_logits.wgsl"), "bce_with_logits"),
             softmax_backward: make(wgpu::include_wgsl!("softmax_backward.wgsl"), "softmax_backward"),
