@@ -45,7 +45,10 @@ pub fn scale_rows(x: ArrayView2<f32>, s: ArrayView2<f32>, threshold: Option<f32>
             Some(t) => f32::from(u8::from(f >= t)),
             None => f,
         };
-        out.extend(row.iter().map(|v| v * f));
+        match row.as_slice() {
+            Some(row) => out.extend(row.iter().map(|v| v * f)),
+            None => out.extend(row.iter().map(|v| v * f)),
+        }
     }
     Array2::from_shape_vec(x.dim(), out).unwrap_or_else(|_| Array2::zeros(x.dim()))
 }
