@@ -220,6 +220,44 @@ fn spmm_and_transpose() {
 }
 
 #[test]
+fn pair_scores_and_weighted_pattern_products() {
+    let Some(d) = both() else { return };
+    // 500 node pairs (repeats included) of a 40-node graph; x is 40 x 24
+    let mut rng = bpfree::rng::Rng::new(62);
+    let pairs: Vec<(u32, u32)> = (0..500).map(|_| (rng.below(40) as u32, rng.below(40) as u32)).collect();
+    let ids = |f: fn(&(u32, u32)) -> u32| pairs.iter().map(|p| f(p) as f32).collect::<Vec<f32>>();
+    let (u, v) = (ids(|p| p.0), ids(|p| p.1));
+    let on = |dev: &Device, x: &[f32]| dev.tensor(x.len(), 1, x).unwrap();
+    let (x0, x1) = pair(&d, 40, 24, 63);
+    let want = read(&row_dot_pairs(&x0, &on(&d.0, &u), &on(&d.0, &v)).unwrap());
+    let got = read(&row_dot_pairs(&x1, &on(&d.1, &u), &on(&d.1, &v)).unwrap());
+    assert_close("row_dot_pairs", &got, &want, TOL);
+    let gathered = row_dot(
+        &bpfree::tensor::gather_rows(&x0, &on(&d.0, &u)).unwrap(),
+        &bpfree::tensor::gather_rows(&x0, &on(&d.0, &v)).unwrap(),
+    );
+    assert_eq!(want, read(&gathered.unwrap()), "row_dot_pairs == row_dot of the gathered rows, bit for bit");
+    // A_w x and A_wᵀ x against dense sums over the pairs
+    let (w0, w1) = pair(&d, 500, 1, 64);
+    let (a0, a1) = (Csr::pattern(&d.0, 40, 40, &pairs).unwrap(), Csr::pattern(&d.1, 40, 40, &pairs).unwrap());
+    let (w, x) = (read(&w0), read(&x0));
+    for transposed in [false, true] {
+        let mut dense = vec![0f32; 40 * 24];
+        for (k, &(r, c)) in pairs.iter().enumerate() {
+            let (r, c) = if transposed { (c, r) } else { (r, c) };
+            for f in 0..24 {
+                dense[r as usize * 24 + f] += w[k] * x[c as usize * 24 + f];
+            }
+        }
+        let product = if transposed { spmm_transposed_weighted } else { spmm_weighted };
+        let cpu = read(&product(&a0, &w0, &x0).unwrap());
+        assert_close(&format!("spmm_weighted transposed={transposed} (dense)"), &cpu, &dense, TOL);
+        let gpu = read(&product(&a1, &w1, &x1).unwrap());
+        assert_close(&format!("spmm_weighted transposed={transposed}"), &gpu, &cpu, TOL);
+    }
+}
+
+#[test]
 fn sum_squares_clip_and_centralize() {
     let Some(d) = both() else { return };
     let (a0, a1) = pair(&d, 300, 70, 70); // 21,000 values: many strides of the one-workgroup reduction

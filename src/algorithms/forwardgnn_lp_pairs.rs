@@ -1,13 +1,14 @@
 //! The labelled node pairs of link prediction on the device, and the two per-layer objectives on them
 //! (spec forwardgnn.md §3.7, §3.8): ForwardGNN-CE's BCE on dot products (Eq. 9) and ForwardGNN-FF's edge
-//! goodness (Sec. 4.3). Pair scores are row-wise dot products of gathered rows ([`row_dot`]); their gradient
-//! goes back to the nodes through two fixed scatter matrices built once.
+//! goodness (Sec. 4.3). Pair scores are dot products of node rows read by index ([`row_dot_pairs`]); their
+//! gradient goes back to the nodes as one sparse product with the pairs' pattern, weighted by the per-pair
+//! gradient ([`spmm_weighted`]), and its transpose. Neither materialises a `pairs x features` matrix.
 
 use crate::data::LabelledPairs;
 use crate::error::Result;
 use crate::tensor::{
-    activation, activation_backward, add_row, add_scaled, bce_with_logits, gather_rows, reduce, row_dot, scale_rows,
-    spmm, Activation, Csr, Device, Reduction, Tensor,
+    activation, activation_backward, add_row, add_scaled, bce_with_logits, reduce, row_dot_pairs, scale_rows,
+    spmm_transposed_weighted, spmm_weighted, Activation, Csr, Device, Reduction, Tensor,
 };
 
 /// ForwardGNN-FF's goodness threshold θ (spec §3.8).
@@ -34,8 +35,8 @@ pub struct PairIndex {
     class_weights: Tensor,
     /// `−θ` on every pair.
     minus_theta: Tensor,
-    /// `nodes x pairs` matrices adding pair `p`'s row into node `u_p` (`[0]`) and `v_p` (`[1]`).
-    scatter: [Csr; 2],
+    /// The `nodes x nodes` pattern with an entry `(u_p, v_p)` per pair.
+    pattern: Csr,
 }
 
 impl PairIndex {
@@ -54,24 +55,23 @@ impl PairIndex {
             labels: device.tensor(n, 1, &pairs.labels)?,
             class_weights: device.tensor(n, 1, &weights)?,
             minus_theta: device.tensor(1, 1, &[-FF_THRESHOLD])?,
-            scatter: [Csr::scatter(device, &u, nodes)?, Csr::scatter(device, &v, nodes)?],
+            pattern: Csr::pattern(device, nodes, nodes, &pairs.pairs)?,
         })
     }
 
-    /// `(s, r_u, r_v)` with `s_uv = <r_u, r_v>` (`pairs x 1`).
-    fn dots(&self, r: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
-        let (a, b) = (gather_rows(r, &self.u_dev)?, gather_rows(r, &self.v_dev)?);
-        Ok((row_dot(&a, &b)?, a, b))
+    /// `s_uv = <r_u, r_v>` (`pairs x 1`).
+    fn dots(&self, r: &Tensor) -> Result<Tensor> {
+        row_dot_pairs(r, &self.u_dev, &self.v_dev)
     }
 
     /// The pair logits under `objective`: `<z_u, z_v>` (CE), or `<z_u², z_v²> − θ = Σ_d (z_u,d z_v,d)² − θ` (FF);
-    /// with the rows `r = z` or `z²` they were computed from.
-    fn logits(&self, z: &Tensor, objective: LinkObjective) -> Result<(Tensor, Tensor, Tensor)> {
+    /// with the rows `r = z²` they were computed from for FF (`None`: `r = z`).
+    fn logits(&self, z: &Tensor, objective: LinkObjective) -> Result<(Tensor, Option<Tensor>)> {
         match objective {
-            LinkObjective::CrossEntropy => self.dots(z),
+            LinkObjective::CrossEntropy => Ok((self.dots(z)?, None)),
             LinkObjective::ForwardForward => {
-                let (g, a, b) = self.dots(&activation(z, Activation::Square)?)?;
-                Ok((add_row(&g, &self.minus_theta)?, a, b))
+                let r = activation(z, Activation::Square)?;
+                Ok((add_row(&self.dots(&r)?, &self.minus_theta)?, Some(r)))
             }
         }
     }
@@ -94,7 +94,7 @@ impl PairIndex {
     /// The loss of `objective` (`1 x 1`) and its gradient with respect to `z`. FF's two means are one weighted
     /// BCE: `softplus(θ − g) = BCE(g − θ, 1)` and `softplus(g − θ) = BCE(g − θ, 0)`.
     pub fn loss_with(&self, z: &Tensor, objective: LinkObjective) -> Result<(Tensor, Tensor)> {
-        let (s, a, b) = self.logits(z, objective)?;
+        let (s, squares) = self.logits(z, objective)?;
         let (loss, grad_s) = match objective {
             LinkObjective::CrossEntropy => {
                 let (per_pair, grad) = bce_with_logits(&s, &self.labels, 1.0 / s.rows().max(1) as f32)?;
@@ -106,8 +106,10 @@ impl PairIndex {
                 (reduce(&weighted, 0, Reduction::Sum)?, scale_rows(&grad, &self.class_weights, None)?)
             }
         };
-        let mut grad = spmm(&self.scatter[0], &scale_rows(&b, &grad_s, None)?)?;
-        add_scaled(&mut grad, &spmm(&self.scatter[1], &scale_rows(&a, &grad_s, None)?)?, 1.0)?;
+        // ∂/∂r_u = Σ_{p: u_p = u} g_p r_{v_p} and ∂/∂r_v = Σ_{p: v_p = v} g_p r_{u_p}.
+        let r = squares.as_ref().unwrap_or(z);
+        let mut grad = spmm_weighted(&self.pattern, &grad_s, r)?;
+        add_scaled(&mut grad, &spmm_transposed_weighted(&self.pattern, &grad_s, r)?, 1.0)?;
         if objective == LinkObjective::ForwardForward {
             grad = activation_backward(z, &grad, Activation::Square)?;
         }

@@ -93,6 +93,24 @@ pub fn row_dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
 }
 
+/// `out[p] = <x[u[p]], x[v[p]]>` for `k x 1` index tensors (ids as f32): [`row_dot`] of the gathered rows,
+/// bit-identical to it, without materialising the two `k x cols` gathers.
+pub fn row_dot_pairs(x: &Tensor, u: &Tensor, v: &Tensor) -> Result<Tensor> {
+    if u.cols() != 1 || u.shape() != v.shape() {
+        return Err(Error::shape("row_dot_pairs", format!("u {:?}, v {:?}", u.shape(), v.shape())));
+    }
+    match (x, u, v) {
+        (Tensor::Cpu(x), Tensor::Cpu(u), Tensor::Cpu(v)) => {
+            let (u, v): (Vec<f32>, Vec<f32>) = (u.iter().copied().collect(), v.iter().copied().collect());
+            Ok(Tensor::Cpu(super::cpu_rows::row_dot_pairs(x.view(), &u, &v)))
+        }
+        (Tensor::Gpu(gx), Tensor::Gpu(gu), Tensor::Gpu(gv)) => {
+            Ok(Tensor::Gpu(gpu::row_dot_pairs(gx.gpu(), gx, gu, gv)?))
+        }
+        _ => Err(mismatch("row_dot_pairs")),
+    }
+}
+
 /// Backward of [`goodness`] from the upstream gradient `grad` (`rows x 1`).
 pub fn goodness_backward(x: &Tensor, grad: &Tensor, mean: bool) -> Result<Tensor> {
     if grad.shape() != [x.rows(), 1] {

@@ -26,7 +26,7 @@ pub use image::{
 pub use losses::*;
 pub use norm::{batch_norm, batch_norm_backward, batch_norm_stats};
 pub use ops::*;
-pub use sparse::{scatter_add_rows, spmm, spmm_transposed, Csr};
+pub use sparse::{scatter_add_rows, spmm, spmm_transposed, spmm_transposed_weighted, spmm_weighted, Csr};
 
 use crate::error::{Error, Result};
 use ndarray::Array2;

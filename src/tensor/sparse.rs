@@ -19,6 +19,9 @@ pub struct Csr {
     nnz: usize,
     forward: Part,
     transpose: Part,
+    /// For [`Csr::pattern`]: which triplet each stored entry of `forward` / `transpose` came from (`nnz x 1`, ids
+    /// as f32), so per-step values can be laid out in CSR order with one gather.
+    triplet_order: Option<[Tensor; 2]>,
 }
 
 impl std::fmt::Debug for Csr {
@@ -27,8 +30,12 @@ impl std::fmt::Debug for Csr {
     }
 }
 
-/// CSR arrays of `triplets` (row, col, value), ordered by row then by input order (a stable sort).
-fn csr_arrays(rows: usize, triplets: &[(u32, u32, f32)]) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+/// `row_ptr`, `col_index` and `values` of one CSR matrix.
+type CsrArrays = (Vec<u32>, Vec<u32>, Vec<f32>);
+
+/// CSR arrays of `triplets` (row, col, value), ordered by row then by input order (a stable sort), and that
+/// order (which triplet each entry came from).
+fn csr_arrays(rows: usize, triplets: &[(u32, u32, f32)]) -> (CsrArrays, Vec<usize>) {
     let mut order: Vec<usize> = (0..triplets.len()).collect();
     order.sort_by_key(|&i| triplets[i].0);
     let mut row_ptr = vec![0u32; rows + 1];
@@ -40,10 +47,10 @@ fn csr_arrays(rows: usize, triplets: &[(u32, u32, f32)]) -> (Vec<u32>, Vec<u32>,
     }
     let col_index = order.iter().map(|&i| triplets[i].1).collect();
     let values = order.iter().map(|&i| triplets[i].2).collect();
-    (row_ptr, col_index, values)
+    ((row_ptr, col_index, values), order)
 }
 
-fn part(device: &Device, arrays: (Vec<u32>, Vec<u32>, Vec<f32>)) -> Result<Part> {
+fn part(device: &Device, arrays: CsrArrays) -> Result<Part> {
     let (row_ptr, col_index, values) = arrays;
     match device {
         Device::Cpu => Ok(Part::Cpu { row_ptr, col_index, values }),
@@ -58,17 +65,42 @@ fn part(device: &Device, arrays: (Vec<u32>, Vec<u32>, Vec<f32>)) -> Result<Part>
 impl Csr {
     /// A matrix from `(row, col, value)` triplets; duplicates are kept (they add up in products).
     pub fn from_triplets(device: &Device, rows: usize, cols: usize, triplets: &[(u32, u32, f32)]) -> Result<Csr> {
+        Ok(Csr::build(device, rows, cols, triplets, false)?.0)
+    }
+
+    fn build(
+        device: &Device,
+        rows: usize,
+        cols: usize,
+        triplets: &[(u32, u32, f32)],
+        keep_order: bool,
+    ) -> Result<(Csr, [Vec<usize>; 2])> {
         if let Some(&(r, c, _)) = triplets.iter().find(|&&(r, c, _)| r as usize >= rows || c as usize >= cols) {
             return Err(Error::shape("csr", format!("entry ({r}, {c}) outside a {rows}x{cols} matrix")));
         }
         let transposed: Vec<(u32, u32, f32)> = triplets.iter().map(|&(r, c, v)| (c, r, v)).collect();
-        Ok(Csr {
+        let (forward, forward_order) = csr_arrays(rows, triplets);
+        let (transpose, transpose_order) = csr_arrays(cols, &transposed);
+        let csr = Csr {
             rows,
             cols,
             nnz: triplets.len(),
-            forward: part(device, csr_arrays(rows, triplets))?,
-            transpose: part(device, csr_arrays(cols, &transposed))?,
-        })
+            forward: part(device, forward)?,
+            transpose: part(device, transpose)?,
+            triplet_order: None,
+        };
+        let orders = if keep_order { [forward_order, transpose_order] } else { [Vec::new(), Vec::new()] };
+        Ok((csr, orders))
+    }
+
+    /// The pattern of `entries` (`(row, col)`, duplicates kept), for products whose values change every step
+    /// ([`spmm_weighted`]): entry `k`'s value is `w[k]` of the step's weights.
+    pub fn pattern(device: &Device, rows: usize, cols: usize, entries: &[(u32, u32)]) -> Result<Csr> {
+        let triplets: Vec<(u32, u32, f32)> = entries.iter().map(|&(r, c)| (r, c, 1.0)).collect();
+        let (mut csr, orders) = Csr::build(device, rows, cols, &triplets, true)?;
+        let ids = |order: &[usize]| device.tensor(order.len(), 1, &order.iter().map(|&i| i as f32).collect::<Vec<_>>());
+        csr.triplet_order = Some([ids(&orders[0])?, ids(&orders[1])?]);
+        Ok(csr)
     }
 
     /// GCN's propagation matrix `Â = D^-1/2 (A + I) D^-1/2` for edges `src -> dst` (PyG `GCNConv`): a
@@ -143,6 +175,46 @@ fn spmm_part(p: &Part, out_rows: usize, x: &Tensor) -> Result<Tensor> {
         }
         _ => Err(Error::DeviceMismatch { op: "spmm" }),
     }
+}
+
+/// [`spmm_part`] with the values `w` given in triplet order instead of the stored ones.
+fn spmm_part_weighted(a: &Csr, side: usize, w: &Tensor, out_rows: usize, x: &Tensor) -> Result<Tensor> {
+    let order = a.triplet_order.as_ref().ok_or_else(|| Error::invalid("spmm_weighted", "a Csr::pattern is needed"))?;
+    if w.shape() != [a.nnz, 1] {
+        return Err(Error::shape("spmm_weighted", format!("{} entries, weights {:?}", a.nnz, w.shape())));
+    }
+    let values = super::gather_rows(w, &order[side])?;
+    let part = if side == 0 { &a.forward } else { &a.transpose };
+    match (part, &values, x) {
+        (Part::Cpu { row_ptr, col_index, .. }, Tensor::Cpu(v), Tensor::Cpu(x)) => {
+            Ok(Tensor::Cpu(cpu::spmm(row_ptr, col_index, v.as_slice().unwrap_or(&[]), x.view())))
+        }
+        (Part::Gpu { row_ptr, col_index, .. }, Tensor::Gpu(v), Tensor::Gpu(gx)) => {
+            Ok(Tensor::Gpu(gpu::spmm(gx.gpu(), row_ptr, col_index, v, gx, out_rows)?))
+        }
+        _ => Err(Error::DeviceMismatch { op: "spmm_weighted" }),
+    }
+}
+
+/// `A_w · x` for a [`Csr::pattern`] `A` whose entry `k` is `w[k]` (`w: nnz x 1`, e.g. a per-pair gradient):
+/// `out[r] = Σ_k [row_k = r] w[k] x[col_k]`, summed in entry order — the same sums as scattering `w`-scaled
+/// gathered rows, without materialising them.
+pub fn spmm_weighted(a: &Csr, w: &Tensor, x: &Tensor) -> Result<Tensor> {
+    if x.rows() != a.cols {
+        return Err(Error::shape("spmm_weighted", format!("{}x{} sparse times {:?}", a.rows, a.cols, x.shape())));
+    }
+    spmm_part_weighted(a, 0, w, a.rows, x)
+}
+
+/// `A_wᵀ · x` for a [`Csr::pattern`] `A` whose entry `k` is `w[k]`.
+pub fn spmm_transposed_weighted(a: &Csr, w: &Tensor, x: &Tensor) -> Result<Tensor> {
+    if x.rows() != a.rows {
+        return Err(Error::shape(
+            "spmm_transposed_weighted",
+            format!("({}x{})ᵀ sparse times {:?}", a.rows, a.cols, x.shape()),
+        ));
+    }
+    spmm_part_weighted(a, 1, w, a.cols, x)
 }
 
 /// `A · x` for a sparse `A` (`rows x cols`) and a dense `x` (`cols x features`).

@@ -81,7 +81,7 @@ pub use one_hot::one_hot;
 pub use pool::MemoryStats;
 pub use random::random;
 pub use reduce::reduce;
-pub use row_dot::row_dot;
+pub use row_dot::{row_dot, row_dot_pairs};
 pub use scale_rows::scale_rows;
 pub use sgd::sgd;
 pub use softmax::softmax;
@@ -130,6 +130,7 @@ pub(crate) struct Kernels {
     pub goodness_backward: wgpu::ComputePipeline,
     pub goodness: wgpu::ComputePipeline,
     pub row_dot: wgpu::ComputePipeline,
+    pub row_dot_pairs: wgpu::ComputePipeline,
     pub mse: wgpu::ComputePipeline,
     pub bce_with_logits: wgpu::ComputePipeline,
     pub softmax_backward: wgpu::ComputePipeline,
@@ -193,6 +194,7 @@ impl Kernels {
             goodness_backward: make(wgpu::include_wgsl!("goodness_backward.wgsl"), "goodness_backward"),
             goodness: make(wgpu::include_wgsl!("goodness.wgsl"), "goodness"),
             row_dot: make(wgpu::include_wgsl!("row_dot.wgsl"), "row_dot"),
+            row_dot_pairs: make(wgpu::include_wgsl!("row_dot_pairs.wgsl"), "row_dot_pairs"),
             mse: make(wgpu::include_wgsl!("mse.wgsl"), "mse"),
             bce_with_logits: make(wgpu::include_wgsl!("bce_with_logits.wgsl"), "bce_with_logits"),
             softmax_backward: make(wgpu::include_wgsl!("softmax_backward.wgsl"), "softmax_backward"),

@@ -1,4 +1,4 @@
-//! Launcher of `row_dot.wgsl` (reference: `cpu_rows::row_dot`).
+//! Launchers of `row_dot.wgsl` and `row_dot_pairs.wgsl` (references: `cpu_rows::row_dot`, `cpu_rows::row_dot_pairs`).
 
 use super::{grid_1d, Gpu, GpuTensor};
 use crate::error::Result;
@@ -23,6 +23,31 @@ pub fn row_dot(gpu: &Gpu, a: &GpuTensor, b: &GpuTensor) -> Result<GpuTensor> {
         bytemuck::bytes_of(&dims),
         &[a.buffer(), b.buffer(), out.buffer()],
         grid_1d(rows),
+    );
+    Ok(out)
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct RowDotPairsDims {
+    pairs: u32,
+    cols: u32,
+    source_rows: u32,
+    _pad: u32,
+}
+
+/// `out[p] = <x[u[p]], x[v[p]]>` for `k x 1` index tensors `u`, `v` (stored as f32): `k x 1`.
+pub fn row_dot_pairs(gpu: &Gpu, x: &GpuTensor, u: &GpuTensor, v: &GpuTensor) -> Result<GpuTensor> {
+    let (rows, cols) = (x.shape()[0], x.shape()[1]);
+    let pairs = u.len();
+    let out = GpuTensor::empty(gpu, &[pairs, 1], "row_dot_pairs")?;
+    let dims = RowDotPairsDims { pairs: pairs as u32, cols: cols as u32, source_rows: rows as u32, _pad: 0 };
+    gpu.launch(
+        &gpu.kernels().row_dot_pairs,
+        "row_dot_pairs",
+        bytemuck::bytes_of(&dims),
+        &[x.buffer(), u.buffer(), v.buffer(), out.buffer()],
+        grid_1d(pairs),
     );
     Ok(out)
 }
