@@ -38,8 +38,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     s.wait_for("the broken-link banner", 30, |s| s.text("#error-banner").contains("could not be read"));
 
     driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
-    let adapter = s.text("#adapter-info");
+    let adapter = s.wait_for_adapter();
     println!("adapter: {adapter}");
     assert!(adapter.starts_with("WebGPU"), "Chromium with --enable-unsafe-webgpu must expose an adapter: {adapter}");
 
@@ -66,7 +65,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
 
     // Counter-current learning on a 2-D set trains from the page's preset (SGD; it once got Adam and refused).
     driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?dataset=spiral&algo=ccl")}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.click("#step-button");
     s.wait_for("CCL on the spiral, epoch 1", 120, |s| s.epoch() >= 1 || !s.text("#error-banner").is_empty());
     assert_eq!(s.text("#error-banner"), "", "CCL on the spiral");
@@ -78,7 +77,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     // The run has a budget of one epoch: Train stops by itself and the page shows the epoch model selection picks.
     let ccl = format!("{url}?dataset=mnist&algo=ccl&batch=64&limit=2000&epochs=1&backend=cpu");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": ccl}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.wait_for("MNIST to load", 120, |s| {
         s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
             == json!(true)
@@ -113,7 +112,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     // then the reconstructions appear and accuracy shows as not applicable.
     let ae = format!("{url}?dataset=mnist&algo=ccl&model=autoencoder&limit=256&backend=cpu");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": ae}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.wait_for("MNIST to load", 120, |s| {
         s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
             == json!(true)
@@ -132,7 +131,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     // draws the graph, trains layer 1 then layer 2, colours every node by its prediction and lists each depth.
     let karate = format!("{url}?dataset=karate&algo=forwardgnn-sf&layers=2&epochs=50");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": karate}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.wait_for("the graph drawing", 60, |s| {
         s.script("return document.querySelectorAll('#graph-svg circle[stroke-width]').length;") == json!(34)
     });
@@ -162,7 +161,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     // Link prediction in the page: ForwardGNN-CE, one layer, 20 epochs; the depth table shows ROC-AUC.
     let lp = format!("{url}?dataset=karate&algo=forwardgnn-lp-ce&layers=1&epochs=20");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": lp}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.wait_for("the graph drawing", 60, |s| s.text("#graph-summary").contains("link prediction"));
     s.click("#train-button");
     s.wait_for("the link-prediction layer", 120, |s| {
@@ -175,7 +174,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
     // on the wasm CPU: the denoising trajectory, the label embeddings and every block's loss curve appear.
     let noprop = format!("{url}?dataset=mnist&algo=noprop-dt&model=noprop&width=0.25&limit=256&backend=cpu");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": noprop}));
-    s.wait_for("the adapter probe", 30, |s| !s.text("#adapter-info").starts_with("Looking"));
+    s.wait_for_adapter();
     s.wait_for("MNIST to load", 120, |s| {
         s.script("return document.getElementById('loading') === null && !!document.getElementById('samples');")
             == json!(true)

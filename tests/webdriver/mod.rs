@@ -181,6 +181,14 @@ impl Session<'_> {
         self.tolerant.set(false);
     }
 
+    /// Waits until the page has mounted and its adapter probe has answered. Right after a navigation the badge
+    /// is not in the document yet (the app mounts once its wasm has loaded), and `text` reads "" then.
+    pub fn wait_for_adapter(&self) -> String {
+        let answered = |t: &str| t.starts_with("WebGPU") || t.starts_with("No WebGPU");
+        self.wait_for("the adapter probe", 30, |s| answered(&s.text("#adapter-info")));
+        self.text("#adapter-info")
+    }
+
     pub fn epoch(&self) -> usize {
         self.text("#epoch-value").trim().parse().unwrap_or(0)
     }
