@@ -40,6 +40,9 @@ USAGE:
                           [--seed-offset N]
       the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
       mean ± std over the folds; fold F runs with seed 10100 + 3F (+ N: another seed set)
+  bpfree repro forwardgnn --merge FILE... [--markdown]
+      pools the saved stdout of partial runs (e.g. one `--folds F --layers L` job each) into the tables,
+      as if one process had run them; --markdown prints the README's rows
   bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset]
                    [--epochs N] [--batch B] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
       the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and

@@ -1,6 +1,7 @@
 //! `bpfree train` on a graph: a [`GraphTrainer`] run printing one JSON line per validation epoch and a
 //! summary object last (per-depth results, `test_accuracy` of the deepest model — ROC-AUC for link prediction,
-//! also printed as `task.test_auc` — and `peak_device_bytes`).
+//! also printed as `task.test_auc` — and `peak_device_bytes`). Link runs print a check's test ROC-AUC only
+//! where validation improved (see [`GraphTrainer::test_only_on_improvement`]).
 
 use crate::config::RunConfig;
 use crate::data::{load_graph, read_files, LinkTask, NodeTask};
@@ -24,6 +25,9 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Re
     };
     let device = pollster::block_on(Device::open(cfg.backend))?;
     let mut trainer = GraphTrainer::with_target(cfg, target.clone(), device)?;
+    // link prediction scores its test pairs in a pass of their own: run it only for the checkpoints the
+    // results can report (a per-epoch line's `test_accuracy` is null at the other checks)
+    trainer.test_only_on_improvement();
     while !trainer.done() {
         let m = pollster::block_on(trainer.run_epoch())?;
         if verbose && (m.val_accuracy.is_some() || m.finished.is_some()) {

@@ -43,6 +43,8 @@ pub mod repro;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod repro_forwardgnn;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod repro_forwardgnn_merge;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod repro_noprop;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

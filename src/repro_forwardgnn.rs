@@ -124,14 +124,69 @@ fn list(args: &[String], flag: &str, default: &str) -> Vec<String> {
     v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-fn mean_std(v: &[f64]) -> (f64, f64) {
+pub fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len().max(1) as f64;
     let mean = v.iter().sum::<f64>() / n;
     (mean, (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt())
 }
 
+/// One cell of a paper table: a variant of one model on one dataset at one depth.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cell {
+    pub dataset: String,
+    pub algo: String,
+    pub model: String,
+    pub layers: usize,
+    pub link: bool,
+    pub seed_offset: u64,
+    /// The depth actually trained: greedy variants report shallower depths as prefixes of the deepest run.
+    pub trained_layers: usize,
+}
+
+impl Cell {
+    pub fn name(&self) -> String {
+        format!("{} {} {} L={}", self.dataset, self.algo, self.model, self.layers)
+    }
+
+    /// The paper's (mean, std) for this cell, in percent.
+    pub fn paper(&self) -> Option<(f64, f64)> {
+        paper(&self.dataset, &self.algo, &self.model, self.link).map(|r| r[self.layers - 1])
+    }
+
+    /// The JSON line `repro forwardgnn` prints for this cell; `per_fold` is (fold, value in %), `seconds` the
+    /// time of the runs that produced it. `--merge` reads these lines back.
+    pub fn record(&self, per_fold: &[(usize, f64)], seconds: f64) -> serde_json::Value {
+        let values: Vec<f64> = per_fold.iter().map(|p| p.1).collect();
+        let (mean, std) = mean_std(&values);
+        let p = self.paper();
+        let round2 = |x: f64| (x * 100.0).round() / 100.0;
+        json!({"dataset": self.dataset, "algo": self.algo, "model": self.model, "layers": self.layers,
+               "metric": if self.link { "roc_auc" } else { "accuracy" },
+               "ours_mean": round2(mean), "ours_std": round2(std),
+               "folds": per_fold.len(), "paper_mean": p.map(|x| x.0), "paper_std": p.map(|x| x.1),
+               "difference": p.filter(|_| !per_fold.is_empty()).map(|x| round2(mean - x.0)),
+               "per_fold": per_fold.iter().map(|(f, v)| json!({"fold": f, "value": (v * 1e6).round() / 1e6})).collect::<Vec<_>>(),
+               "seconds_all_folds": seconds.round(),
+               "seed_offset": self.seed_offset,
+               "trained_layers": self.trained_layers,
+               "command": format!("bpfree train --algo {} --dataset {} --model {} --layers {} --fold F --seed {}+3F",
+                                  self.algo, self.dataset, self.model, self.trained_layers, 10100 + self.seed_offset)})
+    }
+}
+
+/// The last line of `repro forwardgnn`: how many cells are within 1.5 and 3 points of the paper.
+pub fn summary(gaps: &[(String, f64)]) -> serde_json::Value {
+    let within = |t: f64| gaps.iter().filter(|g| g.1.abs() <= t).count();
+    json!({"summary": {"cells": gaps.len(), "within_1.5": within(1.5), "within_3": within(3.0),
+           "mean_abs_difference": gaps.iter().map(|g| g.1.abs()).sum::<f64>() / gaps.len().max(1) as f64,
+           "largest": gaps.iter().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|g| json!({"cell": g.0, "difference": g.1}))}})
+}
+
 /// Runs `bpfree repro forwardgnn ARGS`.
 pub fn run(args: &[String]) -> Result<()> {
+    if let Some(i) = args.iter().position(|a| a == "--merge") {
+        return crate::repro_forwardgnn_merge::run(&args[i + 1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let datasets = list(args, "--datasets", if quick { "cora-ml" } else { "cora-ml,citeseer-full,amazon-photo" });
     let models = list(args, "--models", if quick { "gcn" } else { "gcn,sage,gat" });
@@ -168,8 +223,8 @@ pub fn run(args: &[String]) -> Result<()> {
             for variant in &variants {
                 let algo = if variant == "backprop" { "backprop".to_string() } else { format!("forwardgnn-{variant}") };
                 let greedy = matches!(variant.as_str(), "ff-la" | "ff-vn" | "sf" | "lp-ce" | "lp-ff");
-                // per depth, the test accuracy of every fold
-                let mut per_depth: Vec<Vec<f64>> = vec![Vec::new(); max_depth + 1];
+                // per depth, (fold, test accuracy or ROC-AUC in %) of every fold run
+                let mut per_depth: Vec<Vec<(usize, f64)>> = vec![Vec::new(); max_depth + 1];
                 let mut seconds = 0.0;
                 for &fold in &folds {
                     let runs: Vec<usize> = if greedy { vec![max_depth] } else { depths.clone() };
@@ -189,40 +244,30 @@ pub fn run(args: &[String]) -> Result<()> {
                         for d in s["depths"].as_array().into_iter().flatten() {
                             let (l, acc) = (d["layers"].as_u64().unwrap_or(0) as usize, d["test_accuracy"].as_f64());
                             if let (Some(acc), true) = (acc, l <= max_depth) {
-                                per_depth[l].push(acc * 100.0);
+                                per_depth[l].push((fold, acc * 100.0));
                             }
                         }
                     }
                 }
-                let reference = paper(dataset, &algo, model, link);
                 for &l in &depths {
-                    let (mean, std) = mean_std(&per_depth[l]);
-                    let p = reference.map(|r| r[l - 1]);
-                    if let Some((pm, _)) = p {
-                        gaps.push((format!("{dataset} {algo} {model} L={l}"), mean - pm));
+                    let cell = Cell {
+                        dataset: dataset.clone(),
+                        algo: algo.clone(),
+                        model: model.clone(),
+                        layers: l,
+                        link,
+                        seed_offset,
+                        trained_layers: if greedy { max_depth } else { l },
+                    };
+                    let record = cell.record(&per_depth[l], seconds);
+                    if let Some(d) = record["difference"].as_f64() {
+                        gaps.push((cell.name(), d));
                     }
-                    println!(
-                        "{}",
-                        json!({"dataset": dataset, "algo": algo, "model": model, "layers": l,
-                               "metric": if link { "roc_auc" } else { "accuracy" },
-                               "ours_mean": (mean * 100.0).round() / 100.0, "ours_std": (std * 100.0).round() / 100.0,
-                               "folds": per_depth[l].len(), "paper_mean": p.map(|x| x.0), "paper_std": p.map(|x| x.1),
-                               "difference": p.map(|x| ((mean - x.0) * 100.0).round() / 100.0),
-                               "seconds_all_folds": seconds.round(),
-                               "seed_offset": seed_offset,
-                               "command": format!("bpfree train --algo {algo} --dataset {dataset} --model {model} --layers {} --fold F --seed {}+3F",
-                                                  if greedy { max_depth } else { l }, 10100 + seed_offset)})
-                    );
+                    println!("{record}");
                 }
             }
         }
     }
-    let within = |t: f64| gaps.iter().filter(|g| g.1.abs() <= t).count();
-    println!(
-        "{}",
-        json!({"summary": {"cells": gaps.len(), "within_1.5": within(1.5), "within_3": within(3.0),
-               "mean_abs_difference": gaps.iter().map(|g| g.1.abs()).sum::<f64>() / gaps.len().max(1) as f64,
-               "largest": gaps.iter().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|g| json!({"cell": g.0, "difference": g.1}))}})
-    );
+    println!("{}", summary(&gaps));
     Ok(())
 }

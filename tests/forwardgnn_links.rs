@@ -181,3 +181,48 @@ fn gpu_and_cpu_train_every_link_learner_alike() {
         common::assert_close(&format!("{name} link scores after 5 epochs"), &v(&sb.val), &v(&sa.val), 1e-3);
     }
 }
+
+/// The command line scores the test pairs only at checks where validation improves (their own pass on the
+/// training ∪ validation graph); every learner's results must be those of scoring them at every check.
+#[test]
+fn deferring_the_test_pass_changes_no_result() {
+    use bpfree::config::RunConfig;
+    use bpfree::train::{GraphTarget, GraphTrainer};
+    let task = std::sync::Arc::new(small_task());
+    for (algo, model, layers) in [
+        ("forwardgnn-lp-ce", GnnKind::Gcn, 2),
+        ("forwardgnn-lp-ce-top-input", GnnKind::Sage, 3),
+        ("backprop", GnnKind::Gat, 2),
+    ] {
+        let mut cfg = RunConfig { algorithm: algo.into(), epochs: 40, seed: 7, ..RunConfig::default() };
+        cfg.graph.model = model;
+        cfg.graph.layers = layers;
+        cfg.graph.link = true;
+        cfg.graph.patience = 4;
+        cfg.graph.val_every = 2;
+        let trainer = || GraphTrainer::with_target(&cfg, GraphTarget::Links(task.clone()), Device::Cpu).unwrap();
+        let (mut full, mut lazy) = (trainer(), trainer());
+        lazy.test_only_on_improvement();
+        let mut best = f64::NEG_INFINITY;
+        let mut deferred = 0;
+        while !full.done() {
+            let (a, b) = (pollster::block_on(full.run_epoch()).unwrap(), pollster::block_on(lazy.run_epoch()).unwrap());
+            assert_eq!(a.val_accuracy, b.val_accuracy, "{algo} epoch {}", a.epoch);
+            if let Some(val) = b.val_accuracy {
+                // greedy runs start each stage afresh
+                if a.finished.is_none() && a.stage == b.stage && val > best {
+                    assert_eq!(b.test_accuracy, a.test_accuracy, "{algo}: an improving check scores the test pairs");
+                } else if b.test_accuracy.is_none() {
+                    deferred += 1;
+                }
+                best = best.max(val);
+            }
+            if a.finished.is_some() {
+                best = f64::NEG_INFINITY;
+            }
+        }
+        assert!(lazy.done(), "{algo}");
+        assert_eq!(full.results(), lazy.results(), "{algo}");
+        assert!(deferred > 0, "{algo}: no check deferred its test pass");
+    }
+}

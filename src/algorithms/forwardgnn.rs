@@ -144,6 +144,12 @@ pub trait NodeLearner {
     fn loss_names(&self, stage: usize) -> Vec<String>;
     /// Scores of the model trained so far (greedy: layers `0..=stage`).
     fn scores(&mut self, stage: usize) -> Result<EvalScores>;
+    /// The scores of one split alone (0 validation, 1 test) where the two cost separate passes — link
+    /// prediction scores its test pairs on another graph — so that a run can skip the test pass when
+    /// validation did not improve; `None` (the default) = only [`NodeLearner::scores`] gives them.
+    fn split_scores(&mut self, _stage: usize, _split: usize) -> Result<Option<Tensor>> {
+        Ok(None)
+    }
     /// The model's layers, bottom first.
     fn gnn_layers(&mut self) -> &mut [GnnConv];
     /// Copies of what `stage` trains (weights only; optimiser moments are not saved, as in the reference):

@@ -118,6 +118,15 @@ impl ForwardLp {
     fn output(&self, stage: usize, s: usize) -> Result<Tensor> {
         activation(&self.layers[stage].infer(self.data.graph(s), &self.inputs[s])?, Activation::Relu)
     }
+
+    /// `Σ σ` over layers `0..=stage` of split `s`'s pairs (0 validation, 1 test).
+    fn split(&self, stage: usize, s: usize) -> Result<Tensor> {
+        let mut p = self.data.eval[s].probabilities_with(&self.output(stage, s)?, self.objective)?;
+        if let Some(sum) = &self.sums[s] {
+            add_scaled(&mut p, sum, 1.0)?;
+        }
+        Ok(p)
+    }
 }
 
 impl NodeLearner for ForwardLp {
@@ -143,16 +152,11 @@ impl NodeLearner for ForwardLp {
     }
 
     fn scores(&mut self, stage: usize) -> Result<EvalScores> {
-        let mut out = Vec::with_capacity(2);
-        for s in 0..2 {
-            let mut p = self.data.eval[s].probabilities_with(&self.output(stage, s)?, self.objective)?;
-            if let Some(sum) = &self.sums[s] {
-                add_scaled(&mut p, sum, 1.0)?;
-            }
-            out.push(p);
-        }
-        let test = out.pop();
-        Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
+        Ok(EvalScores { val: self.split(stage, 0)?, test: Some(self.split(stage, 1)?) })
+    }
+
+    fn split_scores(&mut self, stage: usize, split: usize) -> Result<Option<Tensor>> {
+        self.split(stage, split).map(Some)
     }
 
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
@@ -232,6 +236,23 @@ impl LpTopInput {
         Ok(states)
     }
 
+    /// Inference on split `s` (0 validation, 1 test): 10 steps from the bottom-up states, `σ` summed over
+    /// steps 2..9 and every layer; `bottom` is layer 1's projected input.
+    fn split(&mut self, s: usize, bottom: &Features) -> Result<Tensor> {
+        let mut states = self.bottom_up(s, bottom)?;
+        let mut sum = None;
+        for t in 0..TEST_TIME_STEPS {
+            let (new, _) = self.step(s, &states, Pass::Infer { bottom })?;
+            if t >= 2 {
+                for h in &new {
+                    accumulate(&mut sum, self.data.eval[s].probabilities(h)?)?;
+                }
+            }
+            states = new;
+        }
+        sum.ok_or_else(|| Error::invalid("link", "no scores"))
+    }
+
     fn step(&mut self, s: usize, states: &[Tensor], pass: Pass) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
         let depth = self.layers.len();
         let (learn, bottom) = match pass {
@@ -286,25 +307,14 @@ impl NodeLearner for LpTopInput {
     }
 
     fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
-        let mut out = Vec::with_capacity(2);
         // layer 1's bottom block is the same at every step and on both graphs: multiply it by W once
         let bottom = Features::concat(vec![self.layers[0].project(&self.x)?])?;
-        for s in 0..2 {
-            let mut states = self.bottom_up(s, &bottom)?;
-            let mut sum = None;
-            for t in 0..TEST_TIME_STEPS {
-                let (new, _) = self.step(s, &states, Pass::Infer { bottom: &bottom })?;
-                if t >= 2 {
-                    for h in &new {
-                        accumulate(&mut sum, self.data.eval[s].probabilities(h)?)?;
-                    }
-                }
-                states = new;
-            }
-            out.push(sum.ok_or_else(|| Error::invalid("link", "no scores"))?);
-        }
-        let test = out.pop();
-        Ok(EvalScores { val: out.pop().ok_or_else(|| Error::invalid("link", "no scores"))?, test })
+        Ok(EvalScores { val: self.split(0, &bottom)?, test: Some(self.split(1, &bottom)?) })
+    }
+
+    fn split_scores(&mut self, _stage: usize, split: usize) -> Result<Option<Tensor>> {
+        let bottom = Features::concat(vec![self.layers[0].project(&self.x)?])?;
+        self.split(split, &bottom).map(Some)
     }
 
     fn gnn_layers(&mut self) -> &mut [GnnConv] {

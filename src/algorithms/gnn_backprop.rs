@@ -214,11 +214,14 @@ impl NodeLearner for LpBackprop {
         vec!["binary cross-entropy".into()]
     }
 
-    fn scores(&mut self, _stage: usize) -> Result<EvalScores> {
-        let (z_val, z_test) = (self.run(0, false)?.1, self.run(1, false)?.1);
-        let val = self.data.eval[0].probabilities(&z_val)?;
-        let test = self.data.eval[1].probabilities(&z_test)?;
-        Ok(EvalScores { val, test: Some(test) })
+    fn scores(&mut self, stage: usize) -> Result<EvalScores> {
+        let val = self.split_scores(stage, 0)?.ok_or_else(|| Error::invalid("link", "no scores"))?;
+        Ok(EvalScores { val, test: self.split_scores(stage, 1)? })
+    }
+
+    fn split_scores(&mut self, _stage: usize, split: usize) -> Result<Option<Tensor>> {
+        let z = self.run(split, false)?.1;
+        self.data.eval[split].probabilities(&z).map(Some)
     }
 
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
