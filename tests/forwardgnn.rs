@@ -358,3 +358,27 @@ fn gpu_and_cpu_train_every_variant_alike() {
         common::assert_close(&format!("{name} scores after 5 epochs"), &v(&sb.val), &v(&sa.val), 1e-3);
     }
 }
+
+/// A learner that scores a split alone (to skip the test pass when validation does not improve) gives
+/// bit for bit what [`NodeLearner::scores`] gives for that split, at every stage.
+#[test]
+fn split_scores_equal_the_joint_ones() {
+    let t = tiny();
+    let mut split_alone = 0;
+    for (name, mut l) in learners(&t, &Device::Cpu) {
+        for stage in 0..l.stages() {
+            for _ in 0..3 {
+                l.train_epoch(stage).unwrap();
+            }
+            let joint = l.scores(stage).unwrap();
+            let test = joint.test.as_ref().unwrap_or(&joint.val);
+            if let Some(val) = l.split_scores(stage, 0).unwrap() {
+                assert_eq!(v(&val), v(&joint.val), "{name} stage {stage}: validation");
+                assert_eq!(v(&l.split_scores(stage, 1).unwrap().unwrap()), v(test), "{name} stage {stage}: test");
+                split_alone += 1;
+            }
+            l.finish_stage(stage).unwrap();
+        }
+    }
+    assert_eq!(split_alone, 4, "FF-LA and FF-VN score their splits apart, two stages each");
+}

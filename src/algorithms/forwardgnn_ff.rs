@@ -188,6 +188,19 @@ impl ForwardFf {
         activation(&layer.infer(&self.graphs[s.graph], &layer.share_products(&s.input, cache)?)?, Activation::Relu)
     }
 
+    /// Class scores (`N x K`) of split `s` (0 validation, 1 test: the validation labels revealed, §2.5).
+    fn split(&self, stage: usize, s: usize, cache: &mut SharedProducts) -> Result<Tensor> {
+        let mut columns = Vec::with_capacity(self.eval[s].len());
+        for (c, stream) in self.eval[s].iter().enumerate() {
+            let mut score = self.real_scores(&self.output(stage, stream, cache)?)?;
+            if let Some(acc) = &self.eval_scores[s][c] {
+                add_scaled(&mut score, acc, 1.0)?;
+            }
+            columns.push(score);
+        }
+        concat(&columns.iter().collect::<Vec<_>>(), 1)
+    }
+
     /// `mean_d a² − θ` of the real nodes (`N x 1`).
     fn real_scores(&self, a: &Tensor) -> Result<Tensor> {
         slice(&ff_score(a)?, 0, 0..self.nodes)
@@ -230,22 +243,12 @@ impl NodeLearner for ForwardFf {
     }
 
     fn scores(&mut self, stage: usize) -> Result<EvalScores> {
-        let mut per_split = Vec::with_capacity(2);
         let mut cache = SharedProducts::default();
-        for s in 0..2 {
-            let mut columns = Vec::with_capacity(self.eval[s].len());
-            for (c, stream) in self.eval[s].iter().enumerate() {
-                let mut score = self.real_scores(&self.output(stage, stream, &mut cache)?)?;
-                if let Some(acc) = &self.eval_scores[s][c] {
-                    add_scaled(&mut score, acc, 1.0)?;
-                }
-                columns.push(score);
-            }
-            per_split.push(concat(&columns.iter().collect::<Vec<_>>(), 1)?);
-        }
-        let test = per_split.pop();
-        let val = per_split.pop().ok_or_else(|| Error::invalid("forward-forward", "no scores"))?;
-        Ok(EvalScores { val, test })
+        Ok(EvalScores { val: self.split(stage, 0, &mut cache)?, test: Some(self.split(stage, 1, &mut cache)?) })
+    }
+
+    fn split_scores(&mut self, stage: usize, split: usize) -> Result<Option<Tensor>> {
+        self.split(stage, split, &mut SharedProducts::default()).map(Some)
     }
 
     fn finish_stage(&mut self, stage: usize) -> Result<()> {
