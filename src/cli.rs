@@ -21,7 +21,8 @@ USAGE:
                [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
-      784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them.
+      784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them. --backend auto
+      (the default) takes a hardware GPU, else the CPU; a software adapter (lavapipe) only with --backend gpu.
   bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn,lp-ce,lp-ff,lp-ce-top-input}|backprop
                --dataset GRAPH [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--task node|link]
                [--epochs N] [--patience P] [--seed S] [--backend ..]

@@ -45,7 +45,9 @@ pub enum Device {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
-    /// The GPU when an adapter exists, else the CPU.
+    /// The GPU when a hardware adapter exists, else the CPU: a software adapter (lavapipe, SwiftShader) runs
+    /// the same kernels many times slower than the CPU backend (ForwardGNN-FF on Cora-ML: 26×), so `Auto`
+    /// takes it only when asked for with `Gpu`.
     #[default]
     Auto,
     /// Always the CPU.
@@ -67,12 +69,15 @@ impl BackendChoice {
 }
 
 impl Device {
-    /// Opens the device `choice` asks for. With `Auto`, a missing adapter falls back to the CPU.
+    /// Opens the device `choice` asks for. With `Auto`, a missing or software adapter gives the CPU.
     pub async fn open(choice: BackendChoice) -> Result<Device> {
         match choice {
             BackendChoice::Cpu => Ok(Device::Cpu),
             BackendChoice::Gpu => Ok(Device::Gpu(Gpu::new().await?)),
-            BackendChoice::Auto => Ok(Gpu::new().await.map(Device::Gpu).unwrap_or(Device::Cpu)),
+            BackendChoice::Auto => Ok(match Gpu::new().await {
+                Ok(gpu) if !gpu.summary().software => Device::Gpu(gpu),
+                _ => Device::Cpu,
+            }),
         }
     }
 
