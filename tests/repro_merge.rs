@@ -110,3 +110,24 @@ fn the_band_is_strict_only_for_sf_and_sf_top_input_nodes() {
     assert!(!within_band(&cell("backprop", 1, false, 1), 3.1, 1.0));
     assert!(within_band(&cell("forwardgnn-lp-ce", 1, true, 1), 1.6, 0.1), "link cells are never strict");
 }
+
+/// The saved partial runs in `repro/forwardgnn/` regenerate their README rows exactly.
+#[test]
+fn saved_runs_regenerate_the_readme_rows() {
+    let dir = std::path::Path::new("repro/forwardgnn");
+    let mut inputs = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            inputs.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    inputs.sort();
+    assert!(inputs.len() >= 70, "{} saved runs", inputs.len());
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let rows = markdown_rows(&pool(&inputs).unwrap());
+    assert!(rows.len() >= 11);
+    for row in rows {
+        assert!(readme.contains(&row), "README lacks the row the saved runs give:\n{row}");
+    }
+}
