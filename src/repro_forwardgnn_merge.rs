@@ -52,8 +52,10 @@ pub fn pool(inputs: &[(String, String)]) -> Result<Vec<Pooled>> {
     // seconds per run (dataset, algo, model, metric, seed offset), summed over the sources
     let mut run_seconds: BTreeMap<RunKey, f64> = BTreeMap::new();
     for (source, contents) in inputs {
-        // every depth's line of one run repeats the run's seconds: count them once per source
+        // every depth's line of one run repeats the run's seconds: count them once per source, and only
+        // where the source adds a fold (a rerun that only checks saved folds took no part in the table)
         let mut source_seconds: BTreeMap<RunKey, f64> = BTreeMap::new();
+        let mut adds_folds: Vec<RunKey> = Vec::new();
         for (i, raw) in contents.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let line = i + 1;
             let record: Value = serde_json::from_str(raw).map_err(|e| {
@@ -123,11 +125,12 @@ pub fn pool(inputs: &[(String, String)]) -> Result<Vec<Pooled>> {
                     None => {
                         seen.insert((index, fold), (source.clone(), value));
                         cells[index].per_fold.push((fold, value));
+                        adds_folds.push(run_key(&cells[index].cell));
                     }
                 }
             }
         }
-        for (key, seconds) in source_seconds {
+        for (key, seconds) in source_seconds.into_iter().filter(|(key, _)| adds_folds.contains(key)) {
             *run_seconds.entry(key).or_default() += seconds;
         }
     }

@@ -55,6 +55,7 @@ fn a_rerun_fold_may_repeat_but_not_disagree() {
     ])
     .unwrap();
     assert_eq!(same[0].per_fold.len(), 1);
+    assert_eq!(same[0].seconds, 1.0, "a rerun that adds no fold adds no seconds");
     let err = pool(&[
         ("x.txt".into(), job(&[(sf.clone(), vec![(0, 93.0)])], 1.0)),
         ("y.txt".into(), job(&[(sf, vec![(0, 92.0)])], 1.0)),
