@@ -3,7 +3,7 @@
 //! a typo does not silently run something else.
 
 use crate::algorithms::noprop::{embedding_name, parse_embedding};
-use crate::config::{Architecture, RunConfig, CONFIG_VERSION};
+use crate::config::{Architecture, RunConfig, Selection, CONFIG_VERSION};
 use crate::error::{Error, Result};
 use crate::nn::{GnnKind, OptimizerConfig};
 use crate::tensor::{Activation, BackendChoice};
@@ -67,6 +67,7 @@ pub fn encode(cfg: &RunConfig) -> String {
     put("clip", cfg.grad_clip.to_string(), d.grad_clip.to_string());
     put("fblr", cfg.ccl.feedback_lr.to_string(), d.ccl.feedback_lr.to_string());
     put("limit", cfg.train_limit.to_string(), d.train_limit.to_string());
+    put("select", cfg.selection.name().into(), d.selection.name().into());
     if cfg.arch == Architecture::NoProp {
         let (n, e) = (&cfg.noprop, &d.noprop);
         put("embed", embedding_name(n.embedding).into(), embedding_name(e.embedding).into());
@@ -176,6 +177,7 @@ pub fn decode(query: &str) -> Result<RunConfig> {
                     .ok_or_else(|| bad("a learning rate"))?
             }
             "limit" => cfg.train_limit = value.parse().map_err(|_| bad("a whole number"))?,
+            "select" => cfg.selection = Selection::parse(value).map_err(|_| bad("val-loss or val-accuracy"))?,
             "embed" => cfg.noprop.embedding = parse_embedding(value)?,
             "width" => {
                 cfg.noprop.width = value
@@ -283,6 +285,21 @@ mod tests {
     }
 
     #[test]
+    fn the_selection_rule_travels_with_the_link() {
+        // Backprop on images reports its best-validation-accuracy epoch (the CCL paper's rule), CCL its
+        // lowest-validation-loss epoch (its code's); either can be overridden.
+        let bp = RunConfig::preset("backprop", "fashion-mnist");
+        assert_eq!(bp.selection, Selection::ValAccuracy);
+        assert_eq!(RunConfig::preset("ccl", "fashion-mnist").selection, Selection::ValLoss);
+        assert!(!encode(&bp).contains("select"));
+        let mut by_loss = bp.clone();
+        by_loss.selection = Selection::ValLoss;
+        assert!(encode(&by_loss).contains("select=val-loss"));
+        assert_eq!(decode(&encode(&by_loss)).unwrap(), by_loss);
+        assert!(decode("dataset=mnist&select=best").is_err());
+    }
+
+    #[test]
     fn broken_links_are_errors() {
         for q in [
             "seed=abc",
@@ -297,6 +314,7 @@ mod tests {
             "algo=magic",
             "model=transformer",
             "clip=-1",
+            "select=val-f1",
         ] {
             assert!(decode(q).is_err(), "{q} should be rejected");
         }

@@ -1,5 +1,6 @@
 //! What one epoch measured, which epoch a run reports, and when a run has diverged.
 
+use crate::config::Selection;
 use serde::Serialize;
 
 /// Metrics of one finished epoch.
@@ -39,11 +40,23 @@ impl EpochMetrics {
     }
 }
 
-/// The epoch model selection picks from `history`: lowest validation loss if the epochs were validated (spec
-/// ccl.md §1.11), else the last epoch. The page shows the same pick as `bpfree train`.
-pub fn select_epoch(history: &[EpochMetrics]) -> Option<&EpochMetrics> {
-    let with_val = history.iter().filter(|m| m.val_loss.is_some());
-    let best = with_val.min_by(|a, b| a.val_loss.partial_cmp(&b.val_loss).unwrap_or(std::cmp::Ordering::Equal));
+/// The epoch model selection picks from `history` under `rule`: the lowest validation loss (spec ccl.md §1.11)
+/// or the highest validation accuracy (the CCL paper's §4.2); an accuracy rule without validation accuracies
+/// (an autoencoder) falls back to the loss rule, and a run without a validation split to its last epoch. Ties
+/// go to the earlier epoch. The page shows the same pick as `bpfree train`.
+pub fn select_epoch(history: &[EpochMetrics], rule: Selection) -> Option<&EpochMetrics> {
+    let by_loss = || {
+        let with_val = history.iter().filter(|m| m.val_loss.is_some());
+        with_val.reduce(|best, m| if m.val_loss < best.val_loss { m } else { best })
+    };
+    let by_accuracy = || {
+        let with_val = history.iter().filter(|m| m.val_accuracy.is_some_and(f32::is_finite));
+        with_val.reduce(|best, m| if m.val_accuracy > best.val_accuracy { m } else { best })
+    };
+    let best = match rule {
+        Selection::ValLoss => by_loss(),
+        Selection::ValAccuracy => by_accuracy().or_else(by_loss),
+    };
     best.or(history.last())
 }
 
@@ -52,6 +65,10 @@ mod tests {
     use super::*;
 
     fn epoch(n: usize, train_loss: f32, val_loss: Option<f32>) -> EpochMetrics {
+        validated(n, train_loss, val_loss, None)
+    }
+
+    fn validated(n: usize, train_loss: f32, val_loss: Option<f32>, val_accuracy: Option<f32>) -> EpochMetrics {
         EpochMetrics {
             epoch: n,
             steps: 10 * n as u64,
@@ -60,7 +77,7 @@ mod tests {
             train_accuracy: 0.5,
             test_accuracy: 0.1 * n as f32,
             val_loss,
-            val_accuracy: None,
+            val_accuracy,
             local_losses: Vec::new(),
         }
     }
@@ -68,10 +85,27 @@ mod tests {
     #[test]
     fn selection_takes_the_lowest_validation_loss_else_the_last_epoch() {
         let validated = [epoch(1, 1.0, Some(0.9)), epoch(2, 0.8, Some(0.5)), epoch(3, 0.7, Some(0.6))];
-        assert_eq!(select_epoch(&validated).map(|m| m.epoch), Some(2));
+        assert_eq!(select_epoch(&validated, Selection::ValLoss).map(|m| m.epoch), Some(2));
         let plain = [epoch(1, 1.0, None), epoch(2, 0.8, None)];
-        assert_eq!(select_epoch(&plain).map(|m| m.epoch), Some(2));
-        assert!(select_epoch(&[]).is_none());
+        assert_eq!(select_epoch(&plain, Selection::ValLoss).map(|m| m.epoch), Some(2));
+        assert_eq!(select_epoch(&plain, Selection::ValAccuracy).map(|m| m.epoch), Some(2));
+        assert!(select_epoch(&[], Selection::ValLoss).is_none());
+    }
+
+    #[test]
+    fn the_accuracy_rule_takes_the_first_best_validation_accuracy() {
+        // Backprop on Fashion-MNIST: the validation loss bottoms out early while the accuracy keeps rising.
+        let run = [
+            validated(1, 0.9, Some(0.40), Some(0.85)),
+            validated(2, 0.5, Some(0.30), Some(0.88)),
+            validated(3, 0.3, Some(0.35), Some(0.90)),
+            validated(4, 0.2, Some(0.45), Some(0.90)),
+        ];
+        assert_eq!(select_epoch(&run, Selection::ValLoss).map(|m| m.epoch), Some(2));
+        assert_eq!(select_epoch(&run, Selection::ValAccuracy).map(|m| m.epoch), Some(3));
+        // An autoencoder has validation losses only: the accuracy rule falls back to the loss rule.
+        let ae = [epoch(1, 1.0, Some(0.2)), epoch(2, 0.8, Some(0.1)), epoch(3, 0.7, Some(0.3))];
+        assert_eq!(select_epoch(&ae, Selection::ValAccuracy).map(|m| m.epoch), Some(2));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! time slices between animation frames.
 
 use crate::algorithms::{algorithm_info, Algorithm, Problem};
-use crate::config::RunConfig;
+use crate::config::{RunConfig, Selection};
 use crate::data::{self, DataFiles, Dataset};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
@@ -166,10 +166,15 @@ impl Trainer {
         self.algorithm.as_ref()
     }
 
-    /// The epoch model selection picks: lowest validation loss if the dataset has a validation split
-    /// (spec ccl.md §1.11), else the last epoch. Its test numbers are what a paper would report.
+    /// The epoch model selection picks under the run's rule (`RunConfig::selection`; see [`select_epoch`]).
+    /// Its test numbers are what a paper would report.
     pub fn selected(&self) -> Option<&EpochMetrics> {
-        select_epoch(&self.history)
+        select_epoch(&self.history, self.cfg.selection)
+    }
+
+    /// The epoch `rule` would pick (the summary reports both rules).
+    pub fn selected_by(&self, rule: Selection) -> Option<&EpochMetrics> {
+        select_epoch(&self.history, rule)
     }
 
     /// Makes evaluation await `f` between chunks of rows (the page passes its next-animation-frame future).

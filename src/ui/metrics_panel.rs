@@ -2,7 +2,7 @@
 //! epoch model selection picks (what `bpfree train` reports).
 
 use super::TrainState;
-use crate::config::RunConfig;
+use crate::config::{RunConfig, Selection};
 use crate::train::select_epoch;
 use leptos::prelude::*;
 
@@ -22,16 +22,22 @@ pub fn MetricsPanel() -> impl IntoView {
             _ => "–".to_string(),
         }
     };
-    // Lowest validation loss (or the last epoch): its test numbers are the run's result.
+    // The run's selection rule (lowest validation loss, or highest validation accuracy for the backprop
+    // baselines; the last epoch without validation): its test numbers are the run's result.
     let selected = move || {
+        let selection = config.with(|c| c.selection);
         state.with(|s| {
-            let m = select_epoch(&s.history)?;
+            let m = select_epoch(&s.history, selection)?;
             let score = if s.reconstructs {
                 format!("test MSE {:.4}", m.test_loss)
             } else {
                 format!("test accuracy {:.2} %", 100.0 * m.test_accuracy)
             };
-            let rule = if m.val_loss.is_some() { "lowest validation loss" } else { "last epoch" };
+            let rule = match (selection, m.val_loss.is_some(), m.val_accuracy.is_some()) {
+                (Selection::ValAccuracy, _, true) => "highest validation accuracy",
+                (_, true, _) => "lowest validation loss",
+                _ => "last epoch",
+            };
             Some(format!("epoch {} ({rule}): {score}", m.epoch))
         })
     };
