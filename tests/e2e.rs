@@ -88,6 +88,17 @@ fn page_trains_on_webgpu_and_loss_falls() {
     s.wait_for("the budget to stop the run", 60, |s| s.text("#train-button").trim() == "Done");
     let selected = s.text("#selected-result");
     assert!(selected.starts_with("epoch 1 (lowest validation loss): test accuracy"), "selected: {selected}");
+    // The selection rule only picks the reported epoch: switching it keeps the run and goes into the link.
+    s.script(
+        "const e = document.getElementById('selection-select'); e.value = 'val-accuracy'; \
+         e.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+    );
+    s.wait_for("the other selection rule", 10, |s| {
+        s.text("#selected-result").starts_with("epoch 1 (highest validation accuracy): test accuracy")
+    });
+    assert_eq!(s.epoch(), 1, "switching the selection rule must not reset the run");
+    let search = s.script("return location.search;");
+    assert!(search.as_str().unwrap_or("").contains("select=val-accuracy"), "link: {search}");
     s.wait_for("the CCL views", 60, |s| {
         s.script("return !!document.getElementById('alignment-matrix') && !!document.getElementById('prototypes');")
             == json!(true)

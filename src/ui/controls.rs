@@ -5,7 +5,7 @@ use super::graph_controls::GraphControls;
 use super::{runner, AdapterProbe, Session, TrainState};
 use crate::algorithms::noprop::{embedding_name, parse_embedding};
 use crate::algorithms::{algorithm_info, ALGORITHMS};
-use crate::config::{Architecture, EmbeddingKind, RunConfig};
+use crate::config::{Architecture, EmbeddingKind, RunConfig, Selection};
 use crate::data::{dataset_info, DatasetKind, DATASETS};
 use crate::nn::OptimizerConfig;
 use crate::tensor::{Activation, BackendChoice};
@@ -278,6 +278,20 @@ pub fn Controls() -> impl IntoView {
                             }
                             offered.into_iter().map(|e| view! { <option value=e.to_string() selected=move || config.with(|c| c.epochs == e)>{e.to_string()}</option> }).collect_view()
                         }}
+                    </select>
+                </label>
+                // Which epoch the run reports. It does not change the training, so it does not reset the run:
+                // flipping it after training shows the other rule's pick.
+                <label class:hidden=move || config.with(|c| !c.validation || c.arch == Architecture::Autoencoder)
+                    title="Which epoch's test accuracy is the run's result: CCL's code picks the lowest validation loss, the CCL paper picked its backprop baselines by validation accuracy">"Model selection"
+                    <select id="selection-select" on:change=move |ev| {
+                        let rule = Selection::parse(&event_target_value(&ev)).unwrap_or_default();
+                        config.update(|c| c.selection = rule);
+                    }>
+                        {[(Selection::ValLoss, "lowest validation loss"), (Selection::ValAccuracy, "highest validation accuracy")]
+                            .into_iter()
+                            .map(|(r, label)| view! { <option value=r.name() selected=move || config.with(|c| c.selection == r)>{label}</option> })
+                            .collect_view()}
                     </select>
                 </label>
                 <button id="ccl-quick-button" class:hidden=move || config.with(|c| !(c.algorithm == "ccl" && c.arch == Architecture::Mlp && (c.epochs, c.batch_size) != (5, 64)))
