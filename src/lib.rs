@@ -12,10 +12,10 @@
 //! | [`tensor`] | tensors and ops on the CPU (ndarray) and GPU (wgpu, one WGSL file per kernel) backends |
 //! | [`nn`] | layers with explicit forward/backward, losses, optimisers |
 //! | [`config`] | `RunConfig`, the whole definition of a run |
-//! | [`algorithms`] | one file per paper, and the registry |
+//! | [`algorithms`] | one folder per paper, the backprop baseline, and the registry |
 //! | [`train`] | the resumable training step function |
 //! | [`share`] | `RunConfig` <-> share-link query string |
-//! | `cli`, `bench` | the native `bpfree` command and its benchmark (not on wasm) |
+//! | [`native`] | the native `bpfree` command: training runs, the papers' tables, benchmarks (not on wasm) |
 //! | `ui` | the Leptos page (wasm only) |
 
 pub mod algorithms;
@@ -29,23 +29,7 @@ pub mod tensor;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub mod bench;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod bench_forwardgnn;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod bench_noprop;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli_graph;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod repro;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod repro_forwardgnn;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod repro_forwardgnn_merge;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod repro_noprop;
+pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

@@ -32,7 +32,7 @@ fn backend_name(b: BackendChoice) -> &'static str {
 /// algorithm and dataset ([`RunConfig::preset`]) are left out.
 pub fn encode(cfg: &RunConfig) -> String {
     let base = RunConfig::default();
-    let d = RunConfig::preset_for(&cfg.algorithm, &cfg.dataset, cfg.arch);
+    let d = crate::algorithms::preset_for(&cfg.algorithm, &cfg.dataset, cfg.arch);
     let mut parts = vec![format!("v={CONFIG_VERSION}")];
     let mut put = |key: &str, value: String, default: String| {
         if value != default {
@@ -88,7 +88,7 @@ pub fn decode(query: &str) -> Result<RunConfig> {
     let base = RunConfig::default();
     // `model` is an architecture (mlp, cnn, autoencoder) or, on graphs, a layer kind (gcn, sage, gat).
     let arch = find("model").and_then(|m| Architecture::parse(&m).ok()).unwrap_or_default();
-    let mut cfg = RunConfig::preset_for(
+    let mut cfg = crate::algorithms::preset_for(
         &find("algo").unwrap_or(base.algorithm.clone()),
         &find("dataset").unwrap_or(base.dataset.clone()),
         arch,
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn noprop_links_round_trip() {
-        let mut cfg = RunConfig::preset("noprop-fm", "fashion-mnist");
+        let mut cfg = crate::algorithms::preset("noprop-fm", "fashion-mnist");
         cfg.noprop.embedding = crate::config::EmbeddingKind::Prototype;
         cfg.noprop.width = 0.25;
         cfg.noprop.inference_steps = 100;
@@ -224,7 +224,7 @@ mod tests {
             "{link}"
         );
         assert_eq!(decode(&link).unwrap(), cfg);
-        let bp = RunConfig::preset_for("backprop", "mnist", Architecture::NoProp);
+        let bp = crate::algorithms::preset_for("backprop", "mnist", Architecture::NoProp);
         assert_eq!(decode(&encode(&bp)).unwrap(), bp);
         assert!(decode("dataset=mnist&algo=noprop-dt&width=0").is_err());
         assert!(decode("dataset=mnist&algo=noprop-dt&embed=nope").is_err());
@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn graph_links_round_trip() {
-        let mut cfg = RunConfig::preset("forwardgnn-sf-top-input", "cora-ml");
+        let mut cfg = crate::algorithms::preset("forwardgnn-sf-top-input", "cora-ml");
         cfg.graph.model = GnnKind::Gat;
         cfg.graph.layers = 3;
         cfg.graph.fold = 2;
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn links_are_relative_to_the_papers_presets() {
-        let cfg = RunConfig::preset("ccl", "mnist");
+        let cfg = crate::algorithms::preset("ccl", "mnist");
         assert_eq!(encode(&cfg), format!("v={CONFIG_VERSION}&dataset=mnist&algo=ccl"));
         assert_eq!(decode(&encode(&cfg)).unwrap(), cfg);
         let mut small = cfg.clone();
@@ -288,9 +288,9 @@ mod tests {
     fn the_selection_rule_travels_with_the_link() {
         // Backprop on images reports its best-validation-accuracy epoch (the CCL paper's rule), CCL its
         // lowest-validation-loss epoch (its code's); either can be overridden.
-        let bp = RunConfig::preset("backprop", "fashion-mnist");
+        let bp = crate::algorithms::preset("backprop", "fashion-mnist");
         assert_eq!(bp.selection, Selection::ValAccuracy);
-        assert_eq!(RunConfig::preset("ccl", "fashion-mnist").selection, Selection::ValLoss);
+        assert_eq!(crate::algorithms::preset("ccl", "fashion-mnist").selection, Selection::ValLoss);
         assert!(!encode(&bp).contains("select"));
         let mut by_loss = bp.clone();
         by_loss.selection = Selection::ValLoss;

@@ -200,7 +200,7 @@ async fn ccl_steps_on_mnist_lower_every_local_loss() {
     let x: Vec<f32> = raw.pixels[..n * 784].iter().map(|&p| (f32::from(p) / 255.0 - 0.1307) / 0.3081).collect();
     let y: Vec<f32> = raw.labels[..n].iter().map(|&l| f32::from(l)).collect();
     let device = webgpu().await.unwrap_or(Device::Cpu);
-    let mut cfg = RunConfig::preset("ccl", "mnist");
+    let mut cfg = bpfree::algorithms::preset("ccl", "mnist");
     cfg.model.hidden = vec![32, 32];
     // lr 0.2 (low end of the paper's grid): at lr 1 the input pair's loss oscillates on a fixed batch (see
     // tests/ccl.rs::lower_lr).
@@ -235,7 +235,7 @@ async fn noprop_dt_light_steps_lower_each_trained_blocks_loss() {
     let x: Vec<f32> = raw.pixels[..256 * 784].iter().map(|&p| (f32::from(p) / 255.0 - 0.1307) / 0.3081).collect();
     let y: Vec<f32> = raw.labels[..256].iter().map(|&l| f32::from(l)).collect();
     let device = webgpu().await.unwrap_or(Device::Cpu);
-    let mut cfg = RunConfig::preset("noprop-dt", "mnist");
+    let mut cfg = bpfree::algorithms::preset("noprop-dt", "mnist");
     cfg.noprop.width = 0.25;
     let problem = Problem { inputs: 784, classes: 10, image: Some([1, 28, 28]) };
     let mut dt = NoPropDt::new(&cfg, problem, &device, &mut Rng::new(1)).unwrap();
@@ -266,7 +266,7 @@ async fn forwardgnn_sf_on_karate_learns() {
     let graph = parse_graph("karate", json, bin).unwrap();
     let task = std::sync::Arc::new(NodeTask::new(&graph, 0).unwrap());
     let device = webgpu().await.unwrap_or(Device::Cpu);
-    let mut cfg = RunConfig::preset("forwardgnn-sf", "karate");
+    let mut cfg = bpfree::algorithms::preset("forwardgnn-sf", "karate");
     cfg.graph.layers = 2;
     cfg.epochs = 30;
     let mut trainer = GraphTrainer::new(&cfg, task, device.clone()).unwrap();

@@ -4,7 +4,7 @@
 fn main() {
     keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Err(e) = bpfree::cli::run(&args) {
+    if let Err(e) = bpfree::native::cli::run(&args) {
         eprintln!("error: {e}");
         std::process::exit(2);
     }

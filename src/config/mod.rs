@@ -69,10 +69,6 @@ pub struct RunConfig {
     pub selection: Selection,
 }
 
-/// CCL's learning rate and momentum on the 2-D sets (see `RunConfig::preset`).
-const PLANE_CCL_LR: f32 = 0.03;
-const PLANE_CCL_MOMENTUM: f32 = 0.9;
-
 impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
@@ -105,114 +101,19 @@ impl Default for RunConfig {
 }
 
 impl RunConfig {
-    /// The defaults for `algorithm` on `dataset`: the playground's small MLP with Adam on the 2-D sets, and the
-    /// papers' configurations on images (CCL's `yaml/mlp/{mnist,fmnist,cifar10}_ccl.yaml`: 784-256x5-10 or
-    /// 3072-1024x3-10, ELU, no biases, PyTorch's default init, SGD with lr 1 and no momentum, global-norm
-    /// clipping at 1, batch 256, 100 epochs; the backprop baseline uses the same network and budget as in
-    /// `yaml/mlp/*_bp.yaml`). Unknown ids fall back to the 2-D defaults (validation reports them later).
-    pub fn preset(algorithm: &str, dataset: &str) -> RunConfig {
-        Self::preset_for(algorithm, dataset, Architecture::Mlp)
-    }
-
-    /// [`RunConfig::preset`] for an architecture. The CNN (`cnn_pool`, CIFAR-10 only) follows
-    /// `yaml/cnn/cifar10_ccl.yaml` for CCL (batch 128, lr 1, momentum 0.8, weight decay 1e-6, loss warm-up 100
-    /// steps, cosine decay, gradient centralisation, clipping 0.3 for F and G, `loss_scale_C` 1,
-    /// `loss_scale_ssl` 0.5, flooding mask on, flips and crops) and the backprop `cnn_pool` configs for the
-    /// baseline (batch 256, lr 0.03, momentum 0.5, weight decay 1e-5, warm-up 200, cosine, centralisation, no
-    /// clipping, frozen batch norm on every conv input).
-    pub fn preset_for(algorithm: &str, dataset: &str, arch: Architecture) -> RunConfig {
-        let mut cfg = Self::mlp_preset(algorithm, dataset);
-        cfg.arch = arch;
-        if algorithm.starts_with("noprop-") || arch == Architecture::NoProp {
-            cfg.noprop_preset(algorithm, dataset);
-            return cfg;
-        }
-        if arch == Architecture::Autoencoder {
-            // yaml/cnn_ae/stl10_{ccl,bp}_legacy.yaml: batch 32, 101 batches per epoch, 50 epochs, cosine decay,
-            // centralisation, clipping 0.2; CCL lr 0.01 momentum 0.9 wd 1e-4 warm-up 100, C = D = 1; BP lr 0.03
-            // momentum 0.5 wd 1e-5 warm-up 200.
-            cfg.selection = Selection::ValLoss;
-            cfg.batch_size = 32;
-            cfg.steps_per_epoch = 101;
-            cfg.epochs = 50;
-            cfg.cosine_lr = true;
-            cfg.grad_centralization = true;
-            cfg.grad_clip = 0.2;
-            if algorithm == "ccl" {
-                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.01, momentum: 0.9, weight_decay: 1e-4 };
-                cfg.loss_warmup = 100;
-                cfg.ccl = CclOptions {
-                    loss_scale: 1.0,
-                    decorrelation_scale: 1.0,
-                    feedback_lr: 0.01,
-                    feedback_clip: 0.2,
-                    flooding: false,
-                };
-            } else {
-                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.03, momentum: 0.5, weight_decay: 1e-5 };
-                cfg.loss_warmup = 200;
-            }
-        }
-        if arch == Architecture::Cnn {
-            cfg.augment = true;
-            cfg.cosine_lr = true;
-            cfg.grad_centralization = true;
-            if algorithm == "ccl" {
-                cfg.batch_size = 128;
-                cfg.optimizer = OptimizerConfig::Sgd { lr: 1.0, momentum: 0.8, weight_decay: 1e-6 };
-                cfg.loss_warmup = 100;
-                cfg.grad_clip = 0.3;
-                cfg.ccl = CclOptions {
-                    loss_scale: 1.0,
-                    decorrelation_scale: 0.5,
-                    feedback_lr: 1.0,
-                    feedback_clip: 0.3,
-                    flooding: true,
-                };
-            } else {
-                cfg.batch_size = 256;
-                cfg.optimizer = OptimizerConfig::Sgd { lr: 0.03, momentum: 0.5, weight_decay: 1e-5 };
-                cfg.loss_warmup = 200;
-                cfg.grad_clip = 0.0;
-            }
-        }
-        cfg
-    }
-
-    /// NoProp's Table 3 (spec noprop.md §7): batch 128, lr 1e-3, weight decay 1e-3; AdamW for DT and the
-    /// backprop baseline, Adam with coupled L2 for CT and FM; epochs DT/BP 100 (MNIST) or 150 (CIFAR), CT/FM 100
-    /// or 500; the standard training set without a validation split, no augmentation, no clipping.
-    fn noprop_preset(&mut self, algorithm: &str, dataset: &str) {
-        let cifar = dataset.starts_with("cifar");
-        let discrete = algorithm == "noprop-dt" || algorithm == "backprop";
-        self.arch = Architecture::NoProp;
-        self.batch_size = 128;
-        self.epochs = match (discrete, cifar) {
-            (_, false) => 100,
-            (true, true) => 150,
-            (false, true) => 500,
-        };
-        self.optimizer = OptimizerConfig::Adam {
-            lr: 1e-3,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 1e-3,
-            decoupled: discrete,
-        };
-        self.grad_clip = 0.0;
-        self.validation = false;
-        self.augment = false;
-        self.cosine_lr = false;
-    }
-
-    fn mlp_preset(algorithm: &str, dataset: &str) -> RunConfig {
+    /// What every algorithm starts from on `dataset` with `arch`, before its registry entry's `defaults` (see
+    /// `algorithms::preset`): the playground's small MLP with Adam on the 2-D sets; ForwardGNN's scripts on graphs
+    /// (Adam lr 1e-3, weight decay 5e-4, up to 1000 epochs, 4 layers); on images the CCL paper's MLP protocol
+    /// (784-256x5-10 or 3072-1024x3-10, ELU, no biases, PyTorch's default init, SGD with lr 1 and no momentum,
+    /// global-norm clipping at 1, batch 256, 100 epochs), and what both sides of the CCL paper's convolutional
+    /// configs share: for the autoencoder batch 32, 101 batches per epoch, 50 epochs, cosine decay,
+    /// centralisation, clipping 0.2, model selection by validation loss; for the CNN flips and crops, cosine
+    /// decay and centralisation.
+    pub fn base(algorithm: &str, dataset: &str, arch: Architecture) -> RunConfig {
         let mut cfg =
             RunConfig { algorithm: algorithm.to_string(), dataset: dataset.to_string(), ..Default::default() };
         let kind = dataset_info(dataset).map(|d| d.kind).ok();
-        let is_image = kind == Some(DatasetKind::Image);
         if kind == Some(DatasetKind::Graph) {
-            // ForwardGNN's scripts: Adam lr 1e-3, weight decay 5e-4, up to 1000 epochs, 4 layers.
             cfg.epochs = 1000;
             cfg.optimizer = OptimizerConfig::Adam {
                 lr: 1e-3,
@@ -223,16 +124,8 @@ impl RunConfig {
                 decoupled: false,
             };
             cfg.graph.layers = 4;
-            cfg.graph.link = algorithm.starts_with("forwardgnn-lp-");
         }
-        if algorithm == "ccl" && kind == Some(DatasetKind::Plane) {
-            // CCL trains with SGD (spec ccl.md §1.8): the playground's MLP with SGD + momentum, clipped as in the
-            // paper's MLP configs.
-            cfg.optimizer = OptimizerConfig::Sgd { lr: PLANE_CCL_LR, momentum: PLANE_CCL_MOMENTUM, weight_decay: 0.0 };
-            cfg.ccl.feedback_lr = PLANE_CCL_LR;
-            cfg.grad_clip = 1.0;
-        }
-        if is_image {
+        if kind == Some(DatasetKind::Image) {
             let cifar = dataset.starts_with("cifar");
             cfg.epochs = 100;
             cfg.batch_size = 256;
@@ -244,10 +137,35 @@ impl RunConfig {
                 init: WeightInit::Torch,
             };
             cfg.grad_clip = 1.0;
-            if algorithm == "backprop" {
-                cfg.selection = Selection::ValAccuracy;
+        }
+        cfg.arch = arch;
+        match arch {
+            Architecture::Autoencoder => {
+                cfg.selection = Selection::ValLoss;
+                cfg.batch_size = 32;
+                cfg.steps_per_epoch = 101;
+                cfg.epochs = 50;
+                cfg.cosine_lr = true;
+                cfg.grad_centralization = true;
+                cfg.grad_clip = 0.2;
             }
+            Architecture::Cnn => {
+                cfg.augment = true;
+                cfg.cosine_lr = true;
+                cfg.grad_centralization = true;
+            }
+            Architecture::Mlp | Architecture::NoProp => {}
         }
         cfg
+    }
+
+    /// True when the run's dataset is a registered image set.
+    pub fn is_image(&self) -> bool {
+        dataset_info(&self.dataset).is_ok_and(|d| d.kind == DatasetKind::Image)
+    }
+
+    /// The registered kind of the run's dataset, if the id is known.
+    pub fn dataset_kind(&self) -> Option<DatasetKind> {
+        dataset_info(&self.dataset).map(|d| d.kind).ok()
     }
 }

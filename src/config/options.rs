@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Selection {
-    /// Lowest validation loss: the CCL reference code (spec ccl.md §1.11, §6.8).
+    /// Lowest validation loss: what the CCL reference code keeps (docs/algorithms/ccl.md, "Where we had to
+    /// choose").
     #[default]
     ValLoss,
-    /// Highest validation accuracy: the rule the CCL paper states for every method (§4.2, spec ccl.md §4.2).
-    /// The presets use it for the image backprop baselines, whose Table 1 numbers came from another codebase
-    /// (spec ccl.md §6.7).
+    /// Highest validation accuracy: the rule the CCL paper states for every method (its App. 6.1). The
+    /// presets use it for the image backprop baselines, whose Table 1 numbers came from another codebase
+    /// (docs/algorithms/ccl.md, "Where we had to choose").
     ValAccuracy,
 }
 
@@ -39,7 +40,7 @@ impl Selection {
     }
 }
 
-/// Which label embedding NoProp uses (spec noprop.md §2.4).
+/// Which label embedding NoProp uses (docs/algorithms/noprop.md, Eqs. (21)-(23)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EmbeddingKind {
@@ -52,7 +53,7 @@ pub enum EmbeddingKind {
     Prototype,
 }
 
-/// NoProp's options (spec noprop.md §2, §5, §7).
+/// NoProp's options (docs/algorithms/noprop.md, "Architectures and hyper-parameters").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NoPropOptions {
@@ -80,8 +81,9 @@ impl Default for NoPropOptions {
     }
 }
 
-/// A graph run: layer kind, depth, split and the validation protocol (ForwardGNN spec §2.8, §6). `epochs` is
-/// the most epochs per layer (greedy variants) or per run (the others); the paper's scripts use 1000.
+/// A graph run: layer kind, depth, split and the validation protocol (docs/algorithms/forwardgnn.md, "Protocol
+/// and hyper-parameters"). `epochs` is the most epochs per layer (greedy variants) or per run (the others); the
+/// paper's scripts use 1000.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GraphOptions {
@@ -116,7 +118,8 @@ pub enum Architecture {
     Cnn,
     /// A convolutional autoencoder.
     Autoencoder,
-    /// NoProp's blocks (spec noprop.md §5); with `backprop`, the paper's end-to-end baseline on them.
+    /// NoProp's blocks (docs/algorithms/noprop.md, "Architectures and hyper-parameters"); with `backprop`, the
+    /// paper's end-to-end baseline on them.
     #[serde(rename = "noprop")]
     NoProp,
 }
@@ -144,7 +147,8 @@ impl Architecture {
     }
 }
 
-/// Hyper-parameters of counter-current learning that have no counterpart elsewhere (spec ccl.md §4.1).
+/// Hyper-parameters of counter-current learning that have no counterpart elsewhere (docs/algorithms/ccl.md,
+/// "Architectures and hyper-parameters").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CclOptions {

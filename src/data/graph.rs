@@ -223,10 +223,10 @@ impl Graph {
 }
 
 impl Graph {
-    /// A seeded `k`-fold node split for graphs without shipped splits, as ForwardGNN cuts its own (spec
-    /// forwardgnn.md §4): a permutation of the nodes into `k` folds (the first `N mod k` one node larger), fold
-    /// `fold` is test, and of the rest `ceil(0.2 · rest)` nodes are validation, the others train — 64/16/20 for
-    /// `k = 5`. Unlabelled nodes get code 0. Codes as [`Graph::split`].
+    /// A seeded `k`-fold node split for graphs without shipped splits, as ForwardGNN cuts its own
+    /// (docs/algorithms/forwardgnn.md, "Protocol and hyper-parameters"): a permutation of the nodes into `k` folds (the
+    /// first `N mod k` one node larger), fold `fold` is test, and of the rest `ceil(0.2 · rest)` nodes are validation,
+    /// the others train — 64/16/20 for `k = 5`. Unlabelled nodes get code 0. Codes as [`Graph::split`].
     pub fn kfold_split(&self, k: usize, fold: usize, rng: &mut crate::rng::Rng) -> Vec<u8> {
         let labelled: Vec<usize> = (0..self.num_nodes).filter(|&i| self.labels[i] != LABEL_UNKNOWN).collect();
         let order = rng.permutation(labelled.len());

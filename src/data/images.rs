@@ -3,9 +3,10 @@
 //! planes of 32x32). Every field is validated; a truncated or corrupted file is an [`Error::Data`] naming the
 //! file and what is wrong with it.
 //!
-//! Preprocessing follows CCL's MLP loader (spec ccl.md §3): pixels to `[0, 1]`, then `(x - mean) / std` per
-//! channel, flattened in C, H, W order; no augmentation. The validation set is a seeded 90/10 random split of
-//! the official training set (`torch.utils.data.random_split` semantics: the first 90 % of a permutation train).
+//! Preprocessing follows CCL's MLP loader (docs/algorithms/ccl.md, "Architectures and hyper-parameters"):
+//! pixels to `[0, 1]`, then `(x - mean) / std` per channel, flattened in C, H, W order; no augmentation. The
+//! validation set is a seeded 90/10 random split of the official training set (`torch.utils.data.random_split`
+//! semantics: the first 90 % of a permutation train).
 
 use super::{DataFiles, Dataset};
 use crate::error::{Error, Result};

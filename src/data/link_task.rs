@@ -1,8 +1,8 @@
 //! A link-prediction task cut from a shipped [`Graph`] as ForwardGNN does with PyG's `RandomLinkSplit`
-//! (spec forwardgnn.md §4.2): the undirected edges are shuffled (seed `101 · fold`) into 64 % train, 16 %
-//! validation and 20 % test positives; one fixed draw of as many non-edges as positives gives the 1:1
-//! negatives of each split. Message passing uses the training positives (both directions) for training and
-//! validation, and training ∪ validation positives at test time.
+//! (docs/algorithms/forwardgnn.md, "Protocol and hyper-parameters"): the undirected edges are shuffled (seed
+//! `101 · fold`) into 64 % train, 16 % validation and 20 % test positives; one fixed draw of as many non-edges as
+//! positives gives the 1:1 negatives of each split. Message passing uses the training positives (both directions) for
+//! training and validation, and training ∪ validation positives at test time.
 
 use super::graph::Graph;
 use super::node_task::{normalize_features, SparseRows};

@@ -28,7 +28,8 @@ use std::collections::BTreeMap;
 /// File contents keyed by their path relative to the data root (`images/mnist/t10k-labels-idx1-ubyte.gz`).
 pub type DataFiles = BTreeMap<String, Vec<u8>>;
 
-/// Fraction of the official training set held out for validation (spec ccl.md §1.11: 90/10).
+/// Fraction of the official training set held out for validation (90/10, as CCL's code splits; `--validation` in
+/// docs/cli.md).
 pub const VALIDATION_FRACTION: f32 = 0.1;
 
 /// A classification dataset split into train, validation and test parts. Features are rows of `x_*`;

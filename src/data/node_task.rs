@@ -1,5 +1,6 @@
 //! A node-classification task cut from a shipped [`Graph`]: features preprocessed as ForwardGNN's loader does
-//! (PyG `NormalizeFeatures`, spec forwardgnn.md §2.1), labels, and one train/validation/test split.
+//! (PyG `NormalizeFeatures`, docs/algorithms/forwardgnn.md, Eq. (1)), labels, and one train/validation/test
+//! split.
 //!
 //! Which split: the paper's five folds (`splits_forwardgnn`) where shipped, else Geom-GCN's ten splits, else
 //! the Planetoid split where it has validation nodes (as fold 0; folds 1.. are then k-fold splits), else a
@@ -176,7 +177,8 @@ impl SparseRows {
         self.indptr.push(self.indices.len() as u32);
     }
 
-    /// Every row divided by `(its L2 norm + eps)` (ForwardGNN's "LayerNormalization", spec §2.2).
+    /// Every row divided by `(its L2 norm + eps)` (ForwardGNN's "LayerNormalization", docs/algorithms/forwardgnn.md,
+    /// Eq. (2)).
     pub fn l2_normalized(&self, eps: f32) -> SparseRows {
         let mut out = SparseRows { cols: self.cols, ..Default::default() };
         for r in 0..self.rows() {

@@ -92,7 +92,7 @@ impl ConvUnit {
             Some(bn) => {
                 let d = activation_backward(&cache.normed, grad, Activation::Relu)?;
                 let dz = bn.backward(&d)?;
-                bn.gamma.grad = None; // γ, β are in no optimiser (spec pitfall 1)
+                bn.gamma.grad = None; // γ, β are in no optimiser: frozen batch norm (docs/algorithms/ccl.md)
                 bn.beta.grad = None;
                 dz
             }
@@ -118,7 +118,8 @@ impl ConvUnit {
 }
 
 /// Orthogonal `out x (in 9)` weights (PyTorch's `orthogonal_`, gain 1): orthonormal rows when `out <= in 9`,
-/// else orthonormal rows of the `(in, out 9)` permutation (spec §2.4), times `scale`.
+/// else orthonormal rows of the `(in, out 9)` permutation, times `scale` (the CCL autoencoder's initialisation,
+/// docs/algorithms/ccl.md, "Architectures and hyper-parameters").
 pub fn orthogonal(device: &Device, out_ch: usize, in_ch: usize, scale: f32, rng: &mut Rng) -> Result<Tensor> {
     let (rows, cols, permuted) =
         if out_ch <= in_ch * 9 { (out_ch, in_ch * 9, false) } else { (in_ch, out_ch * 9, true) };

@@ -1,5 +1,5 @@
 //! Graph attention layer (Veličković et al., 2018), as PyG's `GATConv(in, out/heads, heads)` with concat,
-//! LeakyReLU slope 0.2, no dropout, one self-loop per node (ForwardGNN spec §2.3):
+//! LeakyReLU slope 0.2, no dropout, one self-loop per node (docs/algorithms/forwardgnn.md, Eq. (3)):
 //! `x' = X W`; per head `e_ji = LeakyReLU(a_src·x'_j + a_dst·x'_i)`, `α = softmax_j(e)` over the incoming
 //! edges of `i`, `z_i = Σ_j α_ji x'_j`; heads concatenated, plus `b`.
 //!

@@ -1,6 +1,6 @@
-//! One interface over the three graph layers ForwardGNN trains (spec forwardgnn.md §2.3): [`GnnKind`] picks
-//! GCN, SAGE or GAT; [`GnnGraph`] is the propagation structure that kind needs for one edge list; [`GnnConv`]
-//! is a layer of that kind (without its ReLU).
+//! One interface over the three graph layers ForwardGNN trains (docs/algorithms/forwardgnn.md, Eq. (3)):
+//! [`GnnKind`] picks GCN, SAGE or GAT; [`GnnGraph`] is the propagation structure that kind needs for one edge
+//! list; [`GnnConv`] is a layer of that kind (without its ReLU).
 
 use super::{FeatureBlock, Features, GatConv, GcnConv, Param, SageConv, SharedProducts};
 use crate::error::{Error, Result};

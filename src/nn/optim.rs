@@ -103,7 +103,7 @@ impl Optimizer {
 }
 
 /// Gradient centralisation (Yong et al., 2020) of every weight matrix in `params` (those with more than one
-/// row; biases are skipped), as CCL's code applies it before clipping (spec ccl.md §1, step 1).
+/// row; biases are skipped), as CCL's code applies it before clipping (docs/algorithms/ccl.md, Eq. (14)).
 pub fn centralize_gradients(params: &mut [&mut Param]) -> Result<()> {
     for p in params.iter_mut() {
         if p.value.rows() > 1 {

@@ -3,7 +3,7 @@
 //! aggregation and their gradients. The layer composing them is `nn::GatConv`.
 
 use super::gpu::GpuIndex;
-use super::{cpu_gat, gpu, Csr, Device, Tensor};
+use super::{cpu, gpu, Csr, Device, Tensor};
 use crate::error::{Error, Result};
 
 /// Index arrays of one backend.
@@ -113,7 +113,7 @@ impl GatGraph {
             return Err(Error::shape("gat_softmax", format!("{:?}, {:?}", s_src.shape(), s_dst.shape())));
         }
         match (s_src, s_dst) {
-            (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(cpu_gat::gat_softmax(
+            (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(cpu::gat::gat_softmax(
                 self.dst_ptr.cpu()?,
                 self.src_of.cpu()?,
                 a.view(),
@@ -138,7 +138,7 @@ impl GatGraph {
     ) -> Result<Tensor> {
         match (s_src, s_dst, alpha, grad_alpha) {
             (Tensor::Cpu(a), Tensor::Cpu(b), Tensor::Cpu(al), Tensor::Cpu(g)) => {
-                Ok(Tensor::Cpu(cpu_gat::gat_softmax_backward(
+                Ok(Tensor::Cpu(cpu::gat::gat_softmax_backward(
                     self.dst_ptr.cpu()?,
                     self.src_of.cpu()?,
                     a.view(),
@@ -166,7 +166,7 @@ impl GatGraph {
         };
         match (alpha, x) {
             (Tensor::Cpu(a), Tensor::Cpu(x)) => {
-                Ok(Tensor::Cpu(cpu_gat::gat_aggregate(ptr.cpu()?, neighbor.cpu()?, edge.cpu()?, a.view(), x.view())))
+                Ok(Tensor::Cpu(cpu::gat::gat_aggregate(ptr.cpu()?, neighbor.cpu()?, edge.cpu()?, a.view(), x.view())))
             }
             (Tensor::Gpu(a), Tensor::Gpu(gx)) => {
                 Ok(Tensor::Gpu(gpu::gat_aggregate(a.gpu(), ptr.gpu()?, neighbor.gpu()?, edge.gpu()?, a, gx)?))
@@ -188,7 +188,7 @@ impl GatGraph {
     /// Its gradient with respect to `alpha` (`edges x heads`).
     pub fn aggregate_backward_attention(&self, grad_out: &Tensor, x: &Tensor, heads: usize) -> Result<Tensor> {
         match (grad_out, x) {
-            (Tensor::Cpu(g), Tensor::Cpu(x)) => Ok(Tensor::Cpu(cpu_gat::gat_attention_grad(
+            (Tensor::Cpu(g), Tensor::Cpu(x)) => Ok(Tensor::Cpu(cpu::gat::gat_attention_grad(
                 self.src_of.cpu()?,
                 self.dst_of.cpu()?,
                 g.view(),

@@ -2,7 +2,7 @@
 //! (stride 1 or 2, padding 0 or 1) with its input and weight gradients, 2x2 max pooling, nearest upsampling
 //! by 2, and their backward passes.
 
-use super::{cpu_image, gpu, Tensor};
+use super::{cpu, gpu, Tensor};
 use crate::error::{Error, Result};
 
 /// Geometry of a 3x3 convolution.
@@ -66,7 +66,7 @@ pub fn conv2d(x: &Tensor, w: &Tensor, bias: &Tensor, s: &Conv2dShape) -> Result<
     }
     match (x, w, bias) {
         (Tensor::Cpu(x), Tensor::Cpu(w), Tensor::Cpu(b)) => {
-            Ok(Tensor::Cpu(cpu_image::conv2d(x.view(), w.view(), b.as_slice().unwrap_or(&[]), s)))
+            Ok(Tensor::Cpu(cpu::image::conv2d(x.view(), w.view(), b.as_slice().unwrap_or(&[]), s)))
         }
         (Tensor::Gpu(gx), Tensor::Gpu(gw), Tensor::Gpu(gb)) => Ok(Tensor::Gpu(gpu::conv2d(gx.gpu(), gx, gw, gb, s)?)),
         _ => Err(mismatch("conv2d")),
@@ -80,7 +80,7 @@ pub fn conv2d_input_grad(grad_out: &Tensor, w: &Tensor, s: &Conv2dShape) -> Resu
         return Err(Error::shape("conv2d_input_grad", format!("grad {:?} for {s:?}", grad_out.shape())));
     }
     match (grad_out, w) {
-        (Tensor::Cpu(g), Tensor::Cpu(w)) => Ok(Tensor::Cpu(cpu_image::conv2d_input_grad(g.view(), w.view(), s))),
+        (Tensor::Cpu(g), Tensor::Cpu(w)) => Ok(Tensor::Cpu(cpu::image::conv2d_input_grad(g.view(), w.view(), s))),
         (Tensor::Gpu(g), Tensor::Gpu(w)) => Ok(Tensor::Gpu(gpu::conv2d_input_grad(g.gpu(), g, w, s)?)),
         _ => Err(mismatch("conv2d_input_grad")),
     }
@@ -93,7 +93,7 @@ pub fn conv2d_weight_grad(grad_out: &Tensor, x: &Tensor, s: &Conv2dShape) -> Res
         return Err(Error::shape("conv2d_weight_grad", format!("grad {:?}, x {:?}", grad_out.shape(), x.shape())));
     }
     match (grad_out, x) {
-        (Tensor::Cpu(g), Tensor::Cpu(x)) => Ok(Tensor::Cpu(cpu_image::conv2d_weight_grad(g.view(), x.view(), s))),
+        (Tensor::Cpu(g), Tensor::Cpu(x)) => Ok(Tensor::Cpu(cpu::image::conv2d_weight_grad(g.view(), x.view(), s))),
         (Tensor::Gpu(g), Tensor::Gpu(x)) => Ok(Tensor::Gpu(gpu::conv2d_weight_grad(g.gpu(), g, x, s)?)),
         _ => Err(mismatch("conv2d_weight_grad")),
     }
@@ -111,7 +111,7 @@ pub fn max_pool2x2(x: &Tensor, channels: usize, h: usize, w: usize) -> Result<(T
     check_planes("max_pool2x2", x, channels, h, w)?;
     match x {
         Tensor::Cpu(x) => {
-            let (y, k) = cpu_image::max_pool2x2(x.view(), channels, h, w);
+            let (y, k) = cpu::image::max_pool2x2(x.view(), channels, h, w);
             Ok((Tensor::Cpu(y), Tensor::Cpu(k)))
         }
         Tensor::Gpu(g) => {
@@ -126,7 +126,7 @@ pub fn max_pool2x2_backward(grad_out: &Tensor, winner: &Tensor, channels: usize,
     check_planes("max_pool2x2_backward", grad_out, channels, h / 2, w / 2)?;
     match (grad_out, winner) {
         (Tensor::Cpu(g), Tensor::Cpu(k)) => {
-            Ok(Tensor::Cpu(cpu_image::max_pool2x2_backward(g.view(), k.view(), channels, h, w)))
+            Ok(Tensor::Cpu(cpu::image::max_pool2x2_backward(g.view(), k.view(), channels, h, w)))
         }
         (Tensor::Gpu(g), Tensor::Gpu(k)) => Ok(Tensor::Gpu(gpu::max_pool2x2_backward(g.gpu(), g, k, channels, h, w)?)),
         _ => Err(mismatch("max_pool2x2_backward")),
@@ -137,7 +137,7 @@ pub fn max_pool2x2_backward(grad_out: &Tensor, winner: &Tensor, channels: usize,
 pub fn upsample2x(x: &Tensor, channels: usize, h: usize, w: usize) -> Result<Tensor> {
     check_planes("upsample2x", x, channels, h, w)?;
     match x {
-        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu_image::upsample2x(x.view(), channels, h, w))),
+        Tensor::Cpu(x) => Ok(Tensor::Cpu(cpu::image::upsample2x(x.view(), channels, h, w))),
         Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::upsample2x(g.gpu(), g, channels, h, w)?)),
     }
 }
@@ -146,7 +146,7 @@ pub fn upsample2x(x: &Tensor, channels: usize, h: usize, w: usize) -> Result<Ten
 pub fn upsample2x_backward(grad_out: &Tensor, channels: usize, h: usize, w: usize) -> Result<Tensor> {
     check_planes("upsample2x_backward", grad_out, channels, 2 * h, 2 * w)?;
     match grad_out {
-        Tensor::Cpu(g) => Ok(Tensor::Cpu(cpu_image::upsample2x_backward(g.view(), channels, h, w))),
+        Tensor::Cpu(g) => Ok(Tensor::Cpu(cpu::image::upsample2x_backward(g.view(), channels, h, w))),
         Tensor::Gpu(g) => Ok(Tensor::Gpu(gpu::upsample2x_backward(g.gpu(), g, channels, h, w)?)),
     }
 }

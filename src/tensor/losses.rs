@@ -87,7 +87,7 @@ pub fn row_dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         return Err(Error::shape("row_dot", format!("a {:?}, b {:?}", a.shape(), b.shape())));
     }
     match (a, b) {
-        (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(super::cpu_rows::row_dot(a.view(), b.view()))),
+        (Tensor::Cpu(a), Tensor::Cpu(b)) => Ok(Tensor::Cpu(super::cpu::rows::row_dot(a.view(), b.view()))),
         (Tensor::Gpu(ga), Tensor::Gpu(gb)) => Ok(Tensor::Gpu(gpu::row_dot(ga.gpu(), ga, gb)?)),
         _ => Err(mismatch("row_dot")),
     }
@@ -102,7 +102,7 @@ pub fn row_dot_pairs(x: &Tensor, u: &Tensor, v: &Tensor) -> Result<Tensor> {
     match (x, u, v) {
         (Tensor::Cpu(x), Tensor::Cpu(u), Tensor::Cpu(v)) => {
             let (u, v): (Vec<f32>, Vec<f32>) = (u.iter().copied().collect(), v.iter().copied().collect());
-            Ok(Tensor::Cpu(super::cpu_rows::row_dot_pairs(x.view(), &u, &v)))
+            Ok(Tensor::Cpu(super::cpu::rows::row_dot_pairs(x.view(), &u, &v)))
         }
         (Tensor::Gpu(gx), Tensor::Gpu(gu), Tensor::Gpu(gv)) => {
             Ok(Tensor::Gpu(gpu::row_dot_pairs(gx.gpu(), gx, gu, gv)?))

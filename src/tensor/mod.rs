@@ -5,10 +5,6 @@
 //! GPU ops only record work; nothing waits for the device until [`Tensor::to_vec`].
 
 pub mod cpu;
-pub mod cpu_gat;
-pub mod cpu_image;
-pub mod cpu_norm;
-pub mod cpu_rows;
 mod gat;
 pub mod gpu;
 mod image;

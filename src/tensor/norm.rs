@@ -1,7 +1,7 @@
 //! Batch normalisation ops (Ioffe & Szegedy, 2015) over `batch x (channels plane)` tensors: plane = 1 is
 //! BatchNorm1d, plane = h w is BatchNorm2d on NCHW rows. Statistics and parameters are `1 x channels`.
 
-use super::{cpu_norm, gpu, Tensor};
+use super::{cpu, gpu, Tensor};
 use crate::error::{Error, Result};
 
 fn slice(t: &ndarray::Array2<f32>) -> &[f32] {
@@ -20,7 +20,7 @@ pub fn batch_norm_stats(x: &Tensor, channels: usize) -> Result<(Tensor, Tensor)>
     check("batch_norm_stats", x, channels, &[])?;
     match x {
         Tensor::Cpu(x) => {
-            let (m, v) = cpu_norm::batch_norm_stats(x.view(), channels);
+            let (m, v) = cpu::norm::batch_norm_stats(x.view(), channels);
             Ok((Tensor::Cpu(m), Tensor::Cpu(v)))
         }
         Tensor::Gpu(g) => {
@@ -43,7 +43,7 @@ pub fn batch_norm(
     check("batch_norm", x, channels, &[mean, var, gamma, beta])?;
     match (x, mean, var, gamma, beta) {
         (Tensor::Cpu(x), Tensor::Cpu(m), Tensor::Cpu(v), Tensor::Cpu(g), Tensor::Cpu(b)) => {
-            Ok(Tensor::Cpu(cpu_norm::batch_norm(x.view(), slice(m), slice(v), slice(g), slice(b), channels, eps)))
+            Ok(Tensor::Cpu(cpu::norm::batch_norm(x.view(), slice(m), slice(v), slice(g), slice(b), channels, eps)))
         }
         (Tensor::Gpu(x), Tensor::Gpu(m), Tensor::Gpu(v), Tensor::Gpu(g), Tensor::Gpu(b)) => {
             Ok(Tensor::Gpu(gpu::batch_norm(x.gpu(), x, m, v, g, b, channels, eps)?))
@@ -69,7 +69,7 @@ pub fn batch_norm_backward(
     match (x, grad_y, mean, var, gamma) {
         (Tensor::Cpu(x), Tensor::Cpu(dy), Tensor::Cpu(m), Tensor::Cpu(v), Tensor::Cpu(g)) => {
             let (dx, dg, db) =
-                cpu_norm::batch_norm_backward(x.view(), dy.view(), slice(m), slice(v), slice(g), channels, eps);
+                cpu::norm::batch_norm_backward(x.view(), dy.view(), slice(m), slice(v), slice(g), channels, eps);
             Ok((Tensor::Cpu(dx), Tensor::Cpu(dg), Tensor::Cpu(db)))
         }
         (Tensor::Gpu(x), Tensor::Gpu(dy), Tensor::Gpu(m), Tensor::Gpu(v), Tensor::Gpu(g)) => {

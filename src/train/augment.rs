@@ -5,7 +5,8 @@ use ndarray::Array2;
 
 /// CIFAR-style augmentation of a batch of images (rows, C x H x W), in place: a horizontal flip with
 /// probability 1/2, then a random H x W crop of the image padded by 4 pixels replicating its edges
-/// (`RandomHorizontalFlip` + `RandomCrop(32, padding=4, padding_mode='edge')`, spec ccl.md §3).
+/// (`RandomHorizontalFlip` + `RandomCrop(32, padding=4, padding_mode='edge')`; docs/algorithms/ccl.md,
+/// "Architectures and hyper-parameters").
 pub fn augment(batch: &mut Array2<f32>, [c, h, w]: [usize; 3], rng: &mut Rng) {
     const PAD: usize = 4;
     for mut row in batch.rows_mut() {

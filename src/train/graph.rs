@@ -1,11 +1,12 @@
-//! [`GraphTrainer`]: drives a [`NodeLearner`] through ForwardGNN's protocol (spec forwardgnn.md §2.8):
-//! full-graph epochs; validation every `val_every` epochs (at epochs 1, 3, 5, … 0-based); a checkpoint
-//! whenever validation accuracy is strictly better; a stage ends after `patience` checks without improvement
-//! or `epochs` epochs, then the best checkpoint is restored and its test accuracy reported. Greedy variants run
-//! one stage per layer and report every depth as a prefix (§3); the others run one stage.
+//! [`GraphTrainer`]: drives a [`NodeLearner`] through ForwardGNN's protocol (docs/algorithms/forwardgnn.md,
+//! "Protocol and hyper-parameters"): full-graph epochs; validation every `val_every` epochs (at epochs 1, 3, 5,
+//! … 0-based); a checkpoint whenever validation accuracy is strictly better; a stage ends after `patience`
+//! checks without improvement or `epochs` epochs, then the best checkpoint is restored and its test accuracy
+//! reported. Greedy variants run one stage per layer and report every depth as a prefix; the others run one
+//! stage.
 
-use crate::algorithms::forwardgnn::{NodeLearner, Variant};
-use crate::algorithms::{build_link_learner, build_node_learner};
+use crate::algorithms::forwardgnn::NodeLearner;
+use crate::algorithms::{algorithm_info, AlgorithmInfo};
 use crate::config::RunConfig;
 use crate::data::{roc_auc, LinkTask, NodeTask};
 use crate::error::{Error, Result};
@@ -66,7 +67,7 @@ pub enum GraphTarget {
 pub struct GraphTrainer {
     target: GraphTarget,
     learner: Box<dyn NodeLearner>,
-    variant: Variant,
+    algorithm: &'static AlgorithmInfo,
     device: Device,
     max_epochs: usize,
     patience: usize,
@@ -90,19 +91,25 @@ impl GraphTrainer {
 
     /// Builds the learner of `cfg.algorithm` for `target`.
     pub fn with_target(cfg: &RunConfig, target: GraphTarget, device: Device) -> Result<Self> {
-        let variant = Variant::parse(&cfg.algorithm)?;
+        let algorithm = algorithm_info(&cfg.algorithm)?;
         if !(1..=8).contains(&cfg.graph.layers) {
             return Err(Error::invalid("layers", format!("{} (use 1 to 8)", cfg.graph.layers)));
         }
         let mut rng = Rng::new(cfg.seed);
         let learner = match &target {
-            GraphTarget::Nodes(task) => build_node_learner(variant, task, cfg, &device, &mut rng)?,
-            GraphTarget::Links(task) => build_link_learner(variant, task, cfg, &device, &mut rng)?,
+            GraphTarget::Nodes(task) => {
+                let build = algorithm.nodes.ok_or_else(|| not_for(algorithm, "classify nodes"))?;
+                build(task, cfg, &device, &mut rng)?
+            }
+            GraphTarget::Links(task) => {
+                let build = algorithm.links.ok_or_else(|| not_for(algorithm, "predict links"))?;
+                build(task, cfg, &device, &mut rng)?
+            }
         };
         Ok(GraphTrainer {
             target,
             learner,
-            variant,
+            algorithm,
             device,
             max_epochs: cfg.epochs.max(1),
             patience: cfg.graph.patience.max(1),
@@ -146,9 +153,9 @@ impl GraphTrainer {
         }
     }
 
-    /// The variant trained.
-    pub fn variant(&self) -> Variant {
-        self.variant
+    /// The registry entry of the learner trained.
+    pub fn algorithm(&self) -> &'static AlgorithmInfo {
+        self.algorithm
     }
 
     /// The device.
@@ -264,7 +271,7 @@ impl GraphTrainer {
         let best = self.best.take().ok_or_else(|| Error::invalid("train", "a stage ended before any validation"))?;
         self.learner.restore(self.stage, &best.checkpoint)?;
         self.learner.finish_stage(self.stage)?;
-        let layers = if self.variant.greedy() { self.stage + 1 } else { self.learner.layers() };
+        let layers = if self.algorithm.greedy { self.stage + 1 } else { self.learner.layers() };
         let result = DepthResult {
             layers,
             val_accuracy: best.val,
@@ -278,4 +285,9 @@ impl GraphTrainer {
         self.bad_checks = 0;
         Ok(result)
     }
+}
+
+/// The error for a graph learner asked to do a task it does not do.
+fn not_for(algorithm: &AlgorithmInfo, task: &str) -> Error {
+    Error::invalid("algorithm", format!("{} does not {task}: choose another task or algorithm", algorithm.paper_name))
 }

@@ -40,10 +40,10 @@ impl EpochMetrics {
     }
 }
 
-/// The epoch model selection picks from `history` under `rule`: the lowest validation loss (spec ccl.md §1.11)
-/// or the highest validation accuracy (the CCL paper's §4.2); an accuracy rule without validation accuracies
-/// (an autoencoder) falls back to the loss rule, and a run without a validation split to its last epoch. Ties
-/// go to the earlier epoch. The page shows the same pick as `bpfree train`.
+/// The epoch model selection picks from `history` under `rule`: the lowest validation loss (CCL's reference code;
+/// docs/algorithms/ccl.md, "Where we had to choose") or the highest validation accuracy (the CCL paper's App. 6.1); an
+/// accuracy rule without validation accuracies (an autoencoder) falls back to the loss rule, and a run without a
+/// validation split to its last epoch. Ties go to the earlier epoch. The page shows the same pick as `bpfree train`.
 pub fn select_epoch(history: &[EpochMetrics], rule: Selection) -> Option<&EpochMetrics> {
     let by_loss = || {
         let with_val = history.iter().filter(|m| m.val_loss.is_some());

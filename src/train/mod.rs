@@ -96,7 +96,10 @@ impl Trainer {
         let augment_rng = (cfg.augment && data.image.is_some()).then(|| rng.fork());
         let info = algorithm_info(&cfg.algorithm)?;
         let problem = Problem { inputs: data.features(), classes: data.classes, image: data.image };
-        let mut algorithm = (info.build)(cfg, problem, &device, &mut init_rng)?;
+        let build = info.build.ok_or_else(|| {
+            Error::invalid("algorithm", format!("{} trains on graphs: choose a graph dataset", cfg.algorithm))
+        })?;
+        let mut algorithm = build(cfg, problem, &device, &mut init_rng)?;
         algorithm.init_from_data(data.x_train.slice(ndarray::s![..train_len, ..]), &data.y_train[..train_len])?;
         let loss_sum = device.zeros(1, 1)?;
         Ok(Trainer {
@@ -342,7 +345,8 @@ pub fn load_dataset(cfg: &RunConfig, files: &DataFiles) -> Result<Dataset> {
     let validation = if cfg.validation { data::VALIDATION_FRACTION } else { 0.0 };
     let data = data::load_split(&cfg.dataset, &cfg.data, validation, &mut Rng::new(cfg.seed).fork(), files)?;
     Ok(match cfg.arch {
-        // The autoencoder reconstructs pixels in [0, 1] (spec ccl.md §2.4) through four stride-2 halvings.
+        // The autoencoder reconstructs pixels in [0, 1] through four stride-2 halvings (docs/algorithms/ccl.md,
+        // "Architectures and hyper-parameters").
         crate::config::Architecture::Autoencoder => data.unit_range_padded(16),
         _ => data,
     })

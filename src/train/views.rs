@@ -1,10 +1,11 @@
 //! What the page shows of an algorithm beyond losses and accuracies.
 
 use super::Trainer;
+use crate::algorithms::Views;
 use crate::error::Result;
 use ndarray::Array2;
 
-/// What the page shows of a counter-current learner (spec ccl.md §1.2–1.4).
+/// What the page shows of a counter-current learner (docs/algorithms/ccl.md).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CclViews {
     /// Pair shown by `alignment` (0 = the input pair `(x, c_0)`).
@@ -34,21 +35,18 @@ impl Trainer {
     pub async fn noprop_views(&self, rows: usize) -> Result<Option<NoPropViews>> {
         let rows = rows.min(self.data.y_test.len());
         let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;
-        let Some(trajectory) = self.algorithm.noprop_trajectory(&x) else { return Ok(None) };
+        let Views::Denoising(model) = self.algorithm.views() else { return Ok(None) };
         let mut steps = Vec::new();
-        for p in trajectory? {
+        for p in model.trajectory(&x)? {
             steps.push(p.to_array().await?);
         }
-        let embedding = match self.algorithm.label_embedding() {
-            Some(w) => w.to_array().await?,
-            None => Array2::zeros((0, 0)),
-        };
+        let embedding = model.label_embedding().to_array().await?;
         Ok(Some(NoPropViews { steps, labels: self.data.y_test[..rows].to_vec(), embedding }))
     }
 
     /// CCL's views for pair `layer` on the first `rows` test images, or `None` for other algorithms.
     pub async fn ccl_views(&self, layer: usize, rows: usize) -> Result<Option<CclViews>> {
-        let Some(ccl) = self.algorithm.ccl() else { return Ok(None) };
+        let Views::CounterCurrent(ccl) = self.algorithm.views() else { return Ok(None) };
         let rows = rows.min(self.data.y_test.len());
         let layer = layer.min(ccl.widths().len().saturating_sub(2));
         let x = self.device.from_array(&self.data.x_test.slice(ndarray::s![..rows, ..]).to_owned())?;

@@ -2,7 +2,8 @@
 //! always holds the settings (see `share.rs`).
 
 use super::graph_controls::GraphControls;
-use super::{runner, AdapterProbe, Session, TrainState};
+use super::settings::{algorithm_for, switch, task_of, use_change};
+use super::{train_loop, AdapterProbe, Session, TrainState};
 use crate::algorithms::noprop::{embedding_name, parse_embedding};
 use crate::algorithms::{algorithm_info, ALGORITHMS};
 use crate::config::{Architecture, EmbeddingKind, RunConfig, Selection};
@@ -30,22 +31,8 @@ const HIDDEN: &[&str] = &[
 const WIDTHS: &[(f32, &str)] = &[(0.25, "light (×0.25)"), (0.5, "half (×0.5)"), (1.0, "paper (×1)")];
 /// Sampler steps offered for NoProp-CT/FM (1000 in the paper).
 const SAMPLER_STEPS: &[usize] = &[20, 100, 1000];
-/// NoProp's page preset: light blocks, 10,000 training images, 100 sampler steps (see the README for what it
-/// reaches); the paper's blocks are one click away.
-fn noprop_light(cfg: &mut RunConfig) {
-    cfg.noprop.width = 0.25;
-    cfg.noprop.inference_steps = 100;
-    cfg.train_limit = 10_000;
-}
-
 /// Epoch budgets offered for image runs (the current one is added when it is not among them).
 const EPOCHS: &[usize] = &[1, 2, 5, 10, 20, 50, 100, 150, 500];
-
-/// CCL's quick configuration (README): the paper's MLP for 5 epochs at batch 64, ≈ 96 % on MNIST.
-fn ccl_quick(cfg: &mut RunConfig) {
-    cfg.epochs = 5;
-    cfg.batch_size = 64;
-}
 
 /// Training-set sizes offered for image datasets (0 = all).
 const LIMITS: &[(usize, &str)] = &[(0, "all"), (10_000, "10,000"), (2_000, "2,000"), (256, "256")];
@@ -59,45 +46,6 @@ fn with_lr(cfg: &mut RunConfig, lr: f32) {
         OptimizerConfig::Sgd { momentum, weight_decay, .. } => OptimizerConfig::Sgd { lr, momentum, weight_decay },
     };
     cfg.ccl.feedback_lr = lr;
-}
-
-/// The preset of `algorithm` on `dataset` with `arch`, keeping the seed, the backend and the graph layer kind
-/// the user chose. An algorithm that does not train on the dataset's kind is swapped for one that does
-/// (ForwardGNN-SF on graphs, backprop elsewhere).
-pub(super) fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: Architecture) {
-    let kind = dataset_info(dataset).map(|d| d.kind).unwrap_or(DatasetKind::Plane);
-    let fits = algorithm_info(algorithm).map(|a| a.supports(kind)).unwrap_or(false);
-    let algorithm = match (fits, kind) {
-        (true, _) => algorithm,
-        (false, DatasetKind::Graph) => "forwardgnn-sf",
-        (false, _) => "backprop",
-    };
-    // NoProp's blocks are for NoProp and its backprop baseline; another algorithm goes back to the MLP.
-    let noprop_family = algorithm.starts_with("noprop-") || algorithm == "backprop";
-    let arch = if arch == Architecture::NoProp && !noprop_family { Architecture::Mlp } else { arch };
-    let (model, link) = (cfg.graph.model, cfg.graph.link);
-    *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..RunConfig::preset_for(algorithm, dataset, arch) };
-    cfg.graph.model = model;
-    if cfg.arch == Architecture::NoProp {
-        noprop_light(cfg);
-    }
-    // backprop keeps the task; the ForwardGNN variants imply theirs
-    cfg.graph.link = if algorithm == "backprop" { link && kind == DatasetKind::Graph } else { cfg.graph.link };
-}
-
-/// One edit of the run's settings.
-pub(super) type Edit = Box<dyn FnOnce(&mut RunConfig)>;
-
-/// The settings editor: `change(edit)` applies `edit` to the run's settings and starts a fresh run (every
-/// settings change does).
-pub(super) fn use_change() -> impl Fn(Edit) + Copy + 'static {
-    let config = expect_context::<RwSignal<RunConfig>>();
-    let state = expect_context::<RwSignal<TrainState>>();
-    let session = expect_context::<StoredValue<Session, LocalStorage>>();
-    move |edit| {
-        config.update(|c| edit(c));
-        runner::reset(session, state, &config.get_untracked());
-    }
 }
 
 /// The control panel.
@@ -119,11 +67,11 @@ pub fn Controls() -> impl IntoView {
         if running() {
             state.update(|s| s.running = false);
         } else {
-            runner::run(session, state, config.get_untracked(), adapter.get_untracked(), false);
+            train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), false);
         }
     };
-    let on_step = move |_| runner::run(session, state, config.get_untracked(), adapter.get_untracked(), true);
-    let on_reset = move |_| runner::reset(session, state, &config.get_untracked());
+    let on_step = move |_| train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), true);
+    let on_reset = move |_| train_loop::reset(session, state, &config.get_untracked());
 
     view! {
         <section class="controls">
@@ -141,7 +89,7 @@ pub fn Controls() -> impl IntoView {
             </label>
             <label>"Algorithm"
                 <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
-                    {move || ALGORITHMS.iter().filter(|a| a.supports(kind()) && (!graph() || a.id == "backprop" || a.id.starts_with("forwardgnn-lp-") == config.with(|c| c.graph.link))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
+                    {move || ALGORITHMS.iter().filter(|a| a.does(task_of(kind(), config.with(|c| c.graph.link)))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Backend"
@@ -206,16 +154,10 @@ pub fn Controls() -> impl IntoView {
                     <select id="model-select" on:change=move |ev| {
                         let m = Architecture::parse(&event_target_value(&ev)).unwrap_or_default();
                         change(Box::new(move |c| {
-                            let (mut a, d) = (c.algorithm.clone(), c.dataset.clone());
-                            // NoProp's blocks train with NoProp (or backprop): picking them picks NoProp-DT.
-                            if m == Architecture::NoProp && !(a.starts_with("noprop-") || a == "backprop") {
-                                a = "noprop-dt".to_string();
-                            }
+                            // NoProp's blocks train with NoProp (or backprop): picking them picks NoProp-DT,
                             // and NoProp trains only its own blocks
-                            if m != Architecture::NoProp && a.starts_with("noprop-") {
-                                a = "backprop".to_string();
-                            }
-                            switch(c, &a, &d, m)
+                            let (a, d) = (algorithm_for(&c.algorithm, m), c.dataset.clone());
+                            switch(c, a, &d, m)
                         }))
                     }>
                         {[(Architecture::Mlp, "MLP"), (Architecture::Cnn, "CNN (cnn_pool, CIFAR-10)"), (Architecture::Autoencoder, "Conv. autoencoder"), (Architecture::NoProp, "NoProp blocks")]
@@ -246,7 +188,7 @@ pub fn Controls() -> impl IntoView {
                         {WIDTHS.iter().map(|&(w, label)| view! { <option value=w.to_string() selected=move || config.with(|c| c.noprop.width == w)>{label}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class:hidden=move || config.with(|c| !matches!(c.algorithm.as_str(), "noprop-ct" | "noprop-fm"))>"Sampler steps"
+                <label class:hidden=move || config.with(|c| !algorithm_info(&c.algorithm).is_ok_and(|a| a.sampler))>"Sampler steps"
                     <select id="sampler-select" on:change=move |ev| {
                         let n = event_target_value(&ev).parse().unwrap_or(100);
                         change(Box::new(move |c| c.noprop.inference_steps = n))
@@ -294,9 +236,15 @@ pub fn Controls() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button id="ccl-quick-button" class:hidden=move || config.with(|c| !(c.algorithm == "ccl" && c.arch == Architecture::Mlp && (c.epochs, c.batch_size) != (5, 64)))
-                    title="The README's quick configuration: the paper's MLP for 5 epochs at batch 64 (≈ 96 % test accuracy on MNIST)"
-                    on:click=move |_| change(Box::new(ccl_quick))>"Quick: 5 epochs × batch 64"</button>
+                {move || config.with(|c| algorithm_info(&c.algorithm).map(|a| a.presets).unwrap_or_default())
+                    .iter()
+                    .filter(|p| !p.on_choose)
+                    .map(|p| view! {
+                        <button id=format!("{}-button", p.id) title=p.description
+                            class:hidden=move || config.with(|c| !(p.applies)(c))
+                            on:click=move |_| change(Box::new(p.apply))>{p.label}</button>
+                    })
+                    .collect_view()}
             </Show>
             <GraphControls/>
             <label class:hidden=move || state.with(|s| s.image) || graph()>"Noise"

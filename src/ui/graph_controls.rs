@@ -1,24 +1,10 @@
 //! The graph settings: task, layer kind, depth, split and the epoch cap per stage (ForwardGNN, issue #4).
 
-use super::controls::{switch, use_change};
+use super::settings::{set_task, use_change};
 use crate::config::{Architecture, RunConfig};
 use crate::data::{dataset_info, DatasetKind};
 use crate::nn::GnnKind;
 use leptos::prelude::*;
-
-/// Node classification or link prediction: the ForwardGNN variants do one; backprop does either.
-fn set_task(cfg: &mut RunConfig, link: bool) {
-    let lp = cfg.algorithm.starts_with("forwardgnn-lp-");
-    let algorithm = match (link, lp, cfg.algorithm.as_str()) {
-        (_, _, "backprop") => "backprop".to_string(),
-        (true, false, _) => "forwardgnn-lp-ce".to_string(),
-        (false, true, _) => "forwardgnn-sf".to_string(),
-        (_, _, a) => a.to_string(),
-    };
-    let dataset = cfg.dataset.clone();
-    switch(cfg, &algorithm, &dataset, Architecture::Mlp);
-    cfg.graph.link = link;
-}
 
 /// The graph settings, shown when the dataset is a graph.
 #[component]

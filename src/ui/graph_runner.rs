@@ -2,9 +2,10 @@
 //! and drives a [`GraphTrainer`] in time slices between animation frames (epochs are full-graph steps;
 //! validation, early stopping and the greedy layer-by-layer stages follow ForwardGNN's protocol).
 
-use super::runner::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle};
+use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
+use super::page_run::{PageRun, Slice, Update};
 use super::{AdapterProbe, GraphPicture, TrainState};
-use crate::algorithms::forwardgnn::Variant;
+use crate::algorithms::{algorithm_info, Family};
 use crate::config::RunConfig;
 use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, LinkTask, NodeTask};
 use crate::error::Result;
@@ -94,8 +95,8 @@ pub fn show_graph(session: SessionHandle, state: RwSignal<TrainState>, cfg: &Run
 }
 
 fn loss_names(cfg: &RunConfig) -> Vec<String> {
-    match Variant::parse(&cfg.algorithm) {
-        Ok(Variant::Backprop) => vec!["cross-entropy".into()],
+    match algorithm_info(&cfg.algorithm) {
+        Ok(a) if a.family == Family::Backprop => vec!["cross-entropy".into()],
         _ => (1..=cfg.graph.layers).map(|l| format!("layer {l}")).collect(),
     }
 }
@@ -151,46 +152,37 @@ fn metrics(m: &GraphEpoch, names: &[String], previous: Option<&EpochMetrics>) ->
     })
 }
 
-/// Trains until paused, finished, or (Step) one epoch.
-pub async fn train_loop(
-    session: &Session,
-    generation: u64,
-    state: RwSignal<TrainState>,
-    cfg: &RunConfig,
-    probe: &AdapterProbe,
-    one_epoch: bool,
-) -> Result<()> {
-    let names = loss_names(cfg);
-    loop {
-        if !state.with_untracked(|s| s.running) || session.inner().borrow().generation != generation {
-            return Ok(());
-        }
-        let mut trainer = take_trainer(session, cfg, probe, state).await?;
+impl PageRun for GraphTrainer {
+    async fn take(session: &Session, cfg: &RunConfig, probe: &AdapterProbe, state: RwSignal<TrainState>) -> Result<Self> {
+        take_trainer(session, cfg, probe, state).await
+    }
+
+    /// Epochs for [`SLICE_MS`] (validation every second one adds a chart point), then the predictions and
+    /// per-depth results; a finished or diverged run stops.
+    async fn slice(&mut self, cfg: &RunConfig, state: RwSignal<TrainState>, one_epoch: bool) -> Result<Slice> {
+        let names = loss_names(cfg);
         let start = now_ms();
         let mut points = Vec::new();
-        while !trainer.done() {
-            let m = trainer.run_epoch().await?;
+        while !self.done() {
+            let m = self.run_epoch().await?;
             let previous = points.last().cloned().or_else(|| state.with_untracked(|s| s.history.last().cloned()));
             points.extend(metrics(&m, &names, previous.as_ref()));
             if one_epoch || now_ms() - start > SLICE_MS {
                 break;
             }
         }
-        if session.inner().borrow().generation != generation {
-            return Ok(());
-        }
-        let k = trainer.node_task().map_or(1, |t| t.num_classes);
-        let predictions: Vec<u32> = match trainer.node_task() {
-            Some(_) => trainer.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect(),
+        let k = self.node_task().map_or(1, |t| t.num_classes);
+        let predictions: Vec<u32> = match self.node_task() {
+            Some(_) => self.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect(),
             None => Vec::new(), // link prediction: no per-node class
         };
         let diverged = points.iter().find_map(|m| m.divergence(cfg.optimizer.lr()));
-        let (depths, finished) = (trainer.results().to_vec(), trainer.done() || diverged.is_some());
-        let memory = match trainer.device() {
+        let (depths, finished) = (self.results().to_vec(), self.done() || diverged.is_some());
+        let memory = match self.device() {
             crate::tensor::Device::Gpu(g) => Some(g.memory()),
             crate::tensor::Device::Cpu => None,
         };
-        state.update(|s| {
+        let update: Update = Box::new(move |s| {
             s.history.extend(points);
             s.depths = depths;
             s.memory = memory;
@@ -204,13 +196,13 @@ pub async fn train_loop(
                 s.finished = true;
             }
             if diverged.is_some() {
-                s.error = diverged.clone();
+                s.error = diverged;
             }
         });
-        session.inner().borrow_mut().graph_trainer = Some(trainer);
-        if one_epoch || finished {
-            return Ok(());
-        }
-        next_frame().await;
+        Ok(Slice { update: Some(update), stop: one_epoch || finished })
+    }
+
+    fn store(self, session: &mut SessionInner) {
+        session.graph_trainer = Some(self);
     }
 }

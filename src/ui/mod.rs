@@ -1,5 +1,6 @@
 //! The page (Leptos, client-side rendered). [`App`] owns the reactive state and provides it to one component
-//! per file; the training loop lives in [`runner`]. This is the only module that touches the DOM.
+//! per file; the training loop lives in [`train_loop`], the runs it drives in [`runner`] (2-D sets, images) and
+//! [`graph_runner`], the session and browser helpers in [`session`]. This is the only module that touches the DOM.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod address_bar;
@@ -15,7 +16,11 @@ mod graph_view;
 mod image_grid;
 mod line_chart;
 mod metrics_panel;
+mod page_run;
 mod runner;
+mod session;
+mod settings;
+mod train_loop;
 
 use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics, NoPropViews};
 use alignment_view::AlignmentView;
@@ -29,7 +34,7 @@ use image_grid::ImageGrid;
 use leptos::prelude::*;
 use line_chart::{LineChart, Series};
 use metrics_panel::MetricsPanel;
-pub use runner::Session;
+pub use session::Session;
 
 /// What the page shows about the run; every field is plain data (the trainer itself lives in [`Session`]).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -166,8 +171,8 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     provide_context(adapter);
     provide_context(session);
-    runner::probe_adapter(session, adapter);
-    runner::show_dataset(session, state, &config.get_untracked());
+    session::probe_adapter(session, adapter);
+    train_loop::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| address_bar::write_location(&config.get()));
 

@@ -1,4 +1,4 @@
-//! Launcher of `conv2d.wgsl` (reference: `cpu_image::conv2d`); `ConvDims` is shared with the gradients.
+//! Launcher of `conv2d.wgsl` (reference: `cpu::image::conv2d`); `ConvDims` is shared with the gradients.
 
 use super::{grid_1d, Gpu, GpuTensor};
 use crate::error::Result;

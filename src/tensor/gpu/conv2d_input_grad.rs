@@ -1,4 +1,4 @@
-//! Launcher of `conv2d_input_grad.wgsl` (reference: `cpu_image::conv2d_input_grad`).
+//! Launcher of `conv2d_input_grad.wgsl` (reference: `cpu::image::conv2d_input_grad`).
 
 use super::conv2d::ConvDims;
 use super::{grid_1d, Gpu, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launcher of `conv2d_weight_grad.wgsl` (reference: `cpu_image::conv2d_weight_grad`).
+//! Launcher of `conv2d_weight_grad.wgsl` (reference: `cpu::image::conv2d_weight_grad`).
 
 use super::conv2d::ConvDims;
 use super::{grid_1d, Gpu, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launcher of `gat_aggregate.wgsl` (reference: `cpu_gat::gat_aggregate`).
+//! Launcher of `gat_aggregate.wgsl` (reference: `cpu::gat::gat_aggregate`).
 
 use super::gat_dims::GatDims;
 use super::{grid_1d, Gpu, GpuIndex, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launcher of `gat_attention_grad.wgsl` (reference: `cpu_gat::gat_attention_grad`).
+//! Launcher of `gat_attention_grad.wgsl` (reference: `cpu::gat::gat_attention_grad`).
 
 use super::gat_dims::GatDims;
 use super::{grid_1d, Gpu, GpuIndex, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launcher of `gat_softmax.wgsl` (reference: `cpu_gat::gat_softmax`).
+//! Launcher of `gat_softmax.wgsl` (reference: `cpu::gat::gat_softmax`).
 
 use super::gat_dims::GatDims;
 use super::{grid_1d, Gpu, GpuIndex, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launcher of `gat_softmax_backward.wgsl` (reference: `cpu_gat::gat_softmax_backward`).
+//! Launcher of `gat_softmax_backward.wgsl` (reference: `cpu::gat::gat_softmax_backward`).
 
 use super::gat_dims::GatDims;
 use super::{grid_1d, Gpu, GpuIndex, GpuTensor};

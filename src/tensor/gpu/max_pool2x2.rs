@@ -1,4 +1,4 @@
-//! Launcher of `max_pool2x2.wgsl` (reference: `cpu_image::max_pool2x2`); `PlaneDims` is shared with the
+//! Launcher of `max_pool2x2.wgsl` (reference: `cpu::image::max_pool2x2`); `PlaneDims` is shared with the
 //! pooling backward and the upsampling kernels.
 
 use super::{grid_1d, Gpu, GpuTensor};

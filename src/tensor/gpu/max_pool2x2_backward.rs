@@ -1,4 +1,4 @@
-//! Launcher of `max_pool2x2_backward.wgsl` (reference: `cpu_image::max_pool2x2_backward`).
+//! Launcher of `max_pool2x2_backward.wgsl` (reference: `cpu::image::max_pool2x2_backward`).
 
 use super::max_pool2x2::PlaneDims;
 use super::{grid_1d, Gpu, GpuTensor};

@@ -1,4 +1,4 @@
-//! Launchers of `row_dot.wgsl` and `row_dot_pairs.wgsl` (references: `cpu_rows::row_dot`, `cpu_rows::row_dot_pairs`).
+//! Launchers of `row_dot.wgsl` and `row_dot_pairs.wgsl` (references: `cpu::rows::row_dot`, `cpu::rows::row_dot_pairs`).
 
 use super::{grid_1d, Gpu, GpuTensor};
 use crate::error::Result;

@@ -1,6 +1,6 @@
 // Row-wise dot products of two equally shaped matrices, `out[r] = <a_r, b_r>` (`rows x 1`), in polarization
 // form `(‖a_r + b_r‖² − ‖a_r − b_r‖²) / 4` with each sum of squares accumulated column by column — the exact
-// arithmetic of the CPU reference `cpu_rows::row_dot`. One invocation per row.
+// arithmetic of the CPU reference `cpu::rows::row_dot`. One invocation per row.
 
 struct RowDotDims {
     rows: u32,

@@ -1,4 +1,4 @@
-//! Launcher of `upsample2x.wgsl` (reference: `cpu_image::upsample2x`).
+//! Launcher of `upsample2x.wgsl` (reference: `cpu::image::upsample2x`).
 
 use super::max_pool2x2::PlaneDims;
 use super::{grid_1d, Gpu, GpuTensor};

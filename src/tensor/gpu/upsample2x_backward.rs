@@ -1,4 +1,4 @@
-//! Launcher of `upsample2x_backward.wgsl` (reference: `cpu_image::upsample2x_backward`).
+//! Launcher of `upsample2x_backward.wgsl` (reference: `cpu::image::upsample2x_backward`).
 
 use super::max_pool2x2::PlaneDims;
 use super::{grid_1d, Gpu, GpuTensor};

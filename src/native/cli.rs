@@ -1,0 +1,221 @@
+//! The native `bpfree` command. `bpfree train` runs the same [`Trainer`] as the page and prints one JSON object
+//! per epoch, then a summary object as its last line.
+
+use crate::algorithms::ALGORITHMS;
+use crate::config::{Architecture, RunConfig, Selection};
+use crate::data::DATASETS;
+use crate::error::{Error, Result};
+use crate::nn::{GnnKind, OptimizerConfig};
+use crate::tensor::{BackendChoice, Device};
+use super::runs::{run_graph_training, run_training};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Usage text.
+pub const USAGE: &str = "\
+bpfree — train neural networks without backpropagation
+
+USAGE:
+  bpfree train --algo ALGO --dataset DATASET [--model mlp|cnn|autoencoder] [--epochs N] [--seed S] [--backend auto|cpu|gpu]
+               [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
+               [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
+               [--select val-loss|val-accuracy]
+      The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
+      784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them. The reported epoch
+      is the one with the lowest validation loss (CCL's code), for the backprop baselines on images the highest
+      validation accuracy (the CCL paper's rule); --select overrides it. --backend auto
+      (the default) takes a hardware GPU, else the CPU; a software adapter (lavapipe) only with --backend gpu.
+  bpfree train --algo forwardgnn-{sf,sf-top-input,sf-top-loss,ff-la,ff-vn,lp-ce,lp-ff,lp-ce-top-input}|backprop
+               --dataset GRAPH [--model gcn|sage|gat] [--layers 1..4] [--fold K] [--task node|link]
+               [--epochs N] [--patience P] [--seed S] [--backend ..]
+      Node classification on a shipped graph (cora-ml, citeseer-full, amazon-photo, cora, karate, ...) under
+      ForwardGNN's protocol: hidden 128, Adam lr 1e-3 wd 5e-4, up to 1000 epochs per layer, validation every 2
+      epochs, patience 100 checks. Greedy variants report every depth 1..L from one run. Link prediction
+      (lp-*, or backprop --task link): 64/16/20 edge split with 1:1 fixed negatives, ROC-AUC.
+  bpfree train --algo noprop-dt|noprop-ct|noprop-fm|backprop --dataset mnist|fashion-mnist|cifar10-subset
+               [--model noprop] [--embedding one-hot|learned|prototype] [--width W] [--blocks T]
+               [--inference-steps N] [--inference-runs R] [--epochs N] [--limit N] [--seed S] [--backend ..]
+      NoProp (Li, Teh & Pascanu 2025) with the paper's Table 3: batch 128, lr 1e-3, wd 1e-3, AdamW (DT, and
+      the backprop baseline on the same blocks with --algo backprop --model noprop) or Adam (CT, FM), the whole
+      training set; --width scales every block (1 = the paper), CT/FM sample with --inference-steps (1000).
+  bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
+                          [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
+                          [--seed-offset N]
+      the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
+      mean ± std over the folds; fold F runs with seed 10100 + 3F (+ N: another seed set)
+  bpfree repro forwardgnn --merge FILE... [--markdown]
+      pools the saved stdout of partial runs (e.g. one `--folds F --layers L` job each) into the tables,
+      as if one process had run them; --markdown prints the rows of repro/forwardgnn/README.md
+  bpfree repro ccl [--quick] [--tables 1,3,4] [--datasets mnist,fashion-mnist,cifar10-subset] [--select RULE]
+                   [--epochs N] [--batch B] [--cnn-epochs N] [--ae-epochs N] [--seed S] [--backend cpu|gpu]
+      the paper's Table 1 (MLP), Table 3 (CNN) and autoencoder MSE (table 4) beside our runs (CCL and
+      backprop, same network, seed and budget; --batch sets the MLPs' batch; --quick: 5 MLP epochs at
+      batch 64, 1 CNN and 1 autoencoder epoch); CCL reports its lowest-validation-loss epoch as its code
+      does, backprop its best-validation-accuracy epoch as the paper did, and each row shows the other rule
+  bpfree repro noprop [--quick] [--datasets mnist,fashion-mnist,cifar10-subset] [--variants dt,ct,fm,backprop]
+                      [--embeddings one-hot,learned,prototype] [--epochs N] [--width W] [--limit N]
+                      [--inference-steps N] [--seed S] [--backend cpu|gpu]
+      NoProp's Table 1 beside our runs at the budget given (default: paper blocks, 1 epoch, 1000 sampler
+      steps; --quick: the page's light preset, width 0.25, 1 epoch on 10,000 images, 100 sampler steps)
+  bpfree bench noprop [--batch B] [--width W] [--steps N]
+      peak device bytes and seconds per step of NoProp-DT vs. backprop through all blocks, CT, FM (GPU)
+  bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
+  bpfree bench forwardgnn [--max-edges N] [--epochs N]
+      SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
+      ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)
+  bpfree info      the GPU adapter wgpu finds
+  bpfree list      registered algorithms and datasets
+
+Data is read from www/data unless --data DIR or BPFREE_DATA names another folder.
+";
+
+/// Runs the command line `args` (without the program name), writing JSON lines to stdout.
+pub fn run(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("train") => train(&args[1..]),
+        Some("info") => info(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("forwardgnn") => {
+            super::bench::forwardgnn::run(&args[2..])
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("noprop") => super::bench::noprop::run(&args[2..]),
+        Some("bench") => super::bench::run(args.iter().any(|a| a == "--quick")),
+        Some("repro") => super::repro::run(&args[1..]),
+        Some("list") => {
+            for a in ALGORITHMS {
+                println!("{}", json!({"algorithm": a.id, "label": a.label}));
+            }
+            for d in DATASETS {
+                println!("{}", json!({"dataset": d.id, "label": d.label}));
+            }
+            Ok(())
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Error::invalid("command", format!("`{other}`\n\n{USAGE}"))),
+    }
+}
+
+fn info() -> Result<()> {
+    let device = pollster::block_on(Device::open(BackendChoice::Gpu))?;
+    if let Device::Gpu(gpu) = &device {
+        let s = gpu.summary();
+        println!(
+            "{}",
+            json!({"adapter": s.name, "device_type": s.device_type, "backend": s.backend, "software": s.software,
+                   "max_buffer_bytes": gpu.max_buffer_bytes()})
+        );
+    }
+    Ok(())
+}
+
+/// Parsed `train` flags.
+struct TrainArgs {
+    cfg: RunConfig,
+    data_dir: PathBuf,
+}
+
+/// The value following `flag` in `args`, if present.
+fn flag_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a String> {
+    args.iter().position(|a| names.contains(&a.as_str())).and_then(|i| args.get(i + 1))
+}
+
+fn parse_train(args: &[String]) -> Result<TrainArgs> {
+    // The algorithm and dataset pick the defaults (the papers' configurations); the other flags override them.
+    let algo = flag_value(args, &["--algo", "--algorithm"]).cloned().unwrap_or_else(|| "backprop".into());
+    let dataset = flag_value(args, &["--dataset"]).cloned().unwrap_or_else(|| "moons".into());
+    let model = flag_value(args, &["--model"]);
+    let gnn = model.and_then(|m| GnnKind::parse(m).ok());
+    let arch = model.filter(|_| gnn.is_none()).map(|m| Architecture::parse(m)).transpose()?.unwrap_or_default();
+    let mut cfg = crate::algorithms::preset_for(&algo, &dataset, arch);
+    let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
+    let mut lr: Option<f32> = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| Error::invalid("flag", format!("{flag} needs a value")));
+        match flag.as_str() {
+            "--algo" | "--algorithm" => cfg.algorithm = value()?,
+            "--dataset" => cfg.dataset = value()?,
+            "--model" => {
+                let m = value()?;
+                match GnnKind::parse(&m) {
+                    Ok(kind) => cfg.graph.model = kind,
+                    Err(_) => cfg.arch = Architecture::parse(&m)?,
+                }
+            }
+            "--layers" => cfg.graph.layers = parse(flag, &value()?)?,
+            "--fold" => cfg.graph.fold = parse(flag, &value()?)?,
+            "--patience" => cfg.graph.patience = parse(flag, &value()?)?,
+            "--task" => {
+                cfg.graph.link = match value()?.as_str() {
+                    "link" | "links" | "lp" => true,
+                    "node" | "nodes" | "nc" => false,
+                    other => return Err(Error::invalid("--task", format!("`{other}` (use node or link)"))),
+                }
+            }
+            "--epochs" => cfg.epochs = parse(flag, &value()?)?,
+            "--seed" => cfg.seed = parse(flag, &value()?)?,
+            "--backend" => cfg.backend = BackendChoice::parse(&value()?)?,
+            "--batch" => cfg.batch_size = parse(flag, &value()?)?,
+            "--lr" => lr = Some(parse(flag, &value()?)?),
+            "--feedback-lr" => cfg.ccl.feedback_lr = parse(flag, &value()?)?,
+            "--clip" => {
+                let c: f32 = parse(flag, &value()?)?;
+                cfg.grad_clip = c;
+                cfg.ccl.feedback_clip = c;
+            }
+            "--limit" => cfg.train_limit = parse(flag, &value()?)?,
+            "--embedding" => cfg.noprop.embedding = crate::algorithms::noprop::parse_embedding(&value()?)?,
+            "--width" => cfg.noprop.width = parse(flag, &value()?)?,
+            "--blocks" => cfg.noprop.blocks = parse(flag, &value()?)?,
+            "--inference-steps" => cfg.noprop.inference_steps = parse(flag, &value()?)?,
+            "--inference-runs" => cfg.noprop.inference_runs = parse(flag, &value()?)?,
+            "--validation" => cfg.validation = parse(flag, &value()?)?,
+            "--select" => cfg.selection = Selection::parse(&value()?)?,
+            "--points" => cfg.data.points = parse(flag, &value()?)?,
+            "--noise" => cfg.data.noise = parse(flag, &value()?)?,
+            "--data" => data_dir = PathBuf::from(value()?),
+            "--hidden" => {
+                cfg.model.hidden = value()?
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| parse(flag, s))
+                    .collect::<Result<Vec<usize>>>()?;
+            }
+            "--activation" => {
+                let v = value()?;
+                cfg.model.activation = serde_json::from_value(json!(v)).map_err(|_| {
+                    Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid, elu, gelu or identity)"))
+                })?;
+            }
+            other => return Err(Error::invalid("flag", format!("unknown flag `{other}`\n\n{USAGE}"))),
+        }
+    }
+    if let Some(lr) = lr {
+        cfg.optimizer = match cfg.optimizer {
+            OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, decoupled, .. } => {
+                OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay, decoupled }
+            }
+            OptimizerConfig::Sgd { momentum, weight_decay, .. } => OptimizerConfig::Sgd { lr, momentum, weight_decay },
+        };
+        cfg.ccl.feedback_lr = lr;
+    }
+    Ok(TrainArgs { cfg, data_dir })
+}
+
+fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
+    s.parse().map_err(|_| Error::invalid("flag", format!("{flag}: cannot parse `{s}`")))
+}
+
+fn train(args: &[String]) -> Result<()> {
+    let TrainArgs { cfg, data_dir } = parse_train(args)?;
+    let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
+    let summary = if graph {
+        run_graph_training(&cfg, &data_dir, true)?
+    } else {
+        run_training(&cfg, &data_dir, true)?
+    };
+    println!("{summary}");
+    Ok(())
+}

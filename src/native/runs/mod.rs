@@ -1,0 +1,80 @@
+//! Running one training natively to the end, printing one JSON object per epoch and a summary object last: what
+//! `bpfree train` does, and what `bpfree repro` runs for every cell of a paper's table.
+
+mod graph;
+
+pub use graph::run_graph_training;
+
+use crate::config::{Architecture, RunConfig, Selection};
+use crate::data::read_files;
+use crate::error::Result;
+use crate::tensor::Device;
+use crate::train::{load_dataset, Trainer};
+use serde_json::json;
+use std::path::Path;
+use std::time::Instant;
+
+/// Trains `cfg` to the end, printing one JSON line per epoch if `verbose`; returns the summary object (the
+/// last line of `bpfree train`). `test_accuracy` is that of the epoch model selection picks (`cfg.selection`:
+/// lowest validation loss or highest validation accuracy where the dataset has a validation split, else the
+/// last epoch); the test accuracies under both rules are in the summary too.
+pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<serde_json::Value> {
+    let start = Instant::now();
+    let files = read_files(&cfg.dataset, data_dir)?;
+    let data = load_dataset(cfg, &files)?;
+    let device = pollster::block_on(Device::open(cfg.backend))?;
+    let mut trainer = Trainer::with_dataset(cfg, device, std::sync::Arc::new(data))?;
+    let backend = trainer.device().kind();
+    let names = trainer.algorithm().local_loss_names();
+    for _ in 0..cfg.epochs {
+        let m = pollster::block_on(trainer.run_epoch())?;
+        if verbose {
+            let local: serde_json::Map<String, serde_json::Value> =
+                names.iter().cloned().zip(m.local_losses.iter().map(|&v| json!(v))).collect();
+            println!(
+                "{}",
+                json!({"epoch": m.epoch, "steps": m.steps, "train_loss": m.train_loss, "val_loss": m.val_loss,
+                       "val_accuracy": m.val_accuracy, "test_loss": m.test_loss,
+                       "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy,
+                       "local_losses": local, "seconds": start.elapsed().as_secs_f64()})
+            );
+        }
+    }
+    // NoProp's samplers are stochastic: Table 1 averages 5 inference runs; report them all.
+    let mut runs = Vec::new();
+    if cfg.arch == Architecture::NoProp && cfg.noprop.inference_runs > 1 {
+        let data = trainer.dataset();
+        for _ in 0..cfg.noprop.inference_runs {
+            runs.push(f64::from(pollster::block_on(trainer.evaluate(&data.x_test, &data.y_test))?.1));
+        }
+    }
+    let runs_mean = runs.iter().sum::<f64>() / runs.len().max(1) as f64;
+    let runs_std = (runs.iter().map(|a| (a - runs_mean).powi(2)).sum::<f64>() / runs.len().max(1) as f64).sqrt();
+    let memory = trainer.device().memory();
+    let last = trainer.history().last();
+    let selected = trainer.selected();
+    let by_val_loss = trainer.selected_by(Selection::ValLoss).filter(|m| m.val_loss.is_some());
+    let by_val_accuracy = trainer.selected_by(Selection::ValAccuracy).filter(|m| m.val_accuracy.is_some());
+    Ok(json!({
+        "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.arch.name(), "seed": cfg.seed,
+        "backend": backend, "device": trainer.device().describe(), "epochs": trainer.epoch(),
+        "steps": trainer.steps(), "batch": cfg.batch_size, "parameters": trainer.parameter_count(),
+        "train_examples": trainer.train_len(),
+        "train_loss": last.map(|m| m.train_loss), "test_loss": selected.map(|m| m.test_loss),
+        "train_accuracy": last.map_or(0.0, |m| m.train_accuracy),
+        "test_accuracy": selected.map_or(0.0, |m| m.test_accuracy),
+        "selection": cfg.selection.name(), "selected_epoch": selected.map(|m| m.epoch),
+        "test_mse": trainer.algorithm().reconstructs().then(|| selected.map(|m| m.test_loss)).flatten(),
+        "val_loss": selected.and_then(|m| m.val_loss),
+        "final_test_accuracy": last.map_or(0.0, |m| m.test_accuracy),
+        "test_accuracy_at_lowest_val_loss": by_val_loss.map(|m| m.test_accuracy),
+        "test_accuracy_at_best_val_accuracy": by_val_accuracy.map(|m| m.test_accuracy),
+        "peak_device_bytes": memory.peak_live_bytes,
+        "noprop": (cfg.arch == Architecture::NoProp).then_some(&cfg.noprop),
+        "test_accuracy_runs": (!runs.is_empty()).then_some(&runs),
+        "test_accuracy_runs_mean": (!runs.is_empty()).then_some(runs_mean),
+        "test_accuracy_runs_std": (!runs.is_empty()).then_some(runs_std),
+        "data_dir": data_dir.display().to_string(),
+        "seconds": start.elapsed().as_secs_f64(),
+    }))
+}

@@ -1,0 +1,99 @@
+//! The page's session and its browser helpers: the non-`Send` state (GPU context, trainers, fetched files) that
+//! lives outside the signals, fetching data files, timing, animation frames and choosing the device.
+
+use super::AdapterProbe;
+use crate::data::{DataFiles, Dataset};
+use crate::error::{Error, Result};
+use crate::tensor::{BackendChoice, Device, Gpu};
+use crate::train::{GraphTrainer, Trainer};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// The non-`Send` half of the page state: the GPU context and the current trainer.
+#[derive(Clone, Default)]
+pub struct Session(Rc<RefCell<SessionInner>>);
+
+#[derive(Default)]
+pub(super) struct SessionInner {
+    pub(super) gpu: Option<Gpu>,
+    /// The run on a vector or image dataset.
+    pub(super) trainer: Option<Trainer>,
+    /// The graph run, when the dataset is a graph.
+    pub(super) graph_trainer: Option<GraphTrainer>,
+    /// Bumped by Reset: a loop that sees another generation stops.
+    pub(super) generation: u64,
+    /// Fetched data files, by path under `data/` (fetched once per page).
+    pub(super) files: DataFiles,
+    /// The parsed dataset of the current config, keyed by `dataset#seed` (the split depends on the seed).
+    pub(super) dataset: Option<(String, Arc<Dataset>)>,
+    /// The parsed graph of the current config, keyed by its id.
+    pub(super) graph: Option<(String, Rc<crate::data::Graph>)>,
+}
+
+impl Session {
+    pub(super) fn inner(&self) -> &RefCell<SessionInner> {
+        &self.0
+    }
+}
+
+/// Fetches `data/<path>` from the page's server.
+pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
+    let fail = |detail: String| Error::Data { path: format!("data/{path}"), detail };
+    let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("data/{path}")))
+        .await
+        .map_err(|e| fail(format!("network error: {e:?}")))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response".into()))?;
+    if !response.ok() {
+        return Err(fail(format!("HTTP {} {}", response.status(), response.status_text())));
+    }
+    let buffer = response.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(buffer).await.map_err(|e| fail(format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;
+
+pub(super) fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Resolves at the next animation frame.
+pub(super) async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Looks for a WebGPU adapter once, at start-up.
+pub fn probe_adapter(session: SessionHandle, adapter: RwSignal<AdapterProbe>) {
+    spawn_local(async move {
+        match Gpu::new().await {
+            Ok(gpu) => {
+                adapter.set(Some(Ok(gpu.summary().clone())));
+                session.with_value(|s| s.0.borrow_mut().gpu = Some(gpu));
+            }
+            Err(e) => adapter.set(Some(Err(e.to_string()))),
+        }
+    });
+}
+
+/// The device a run uses: the CPU when asked for or when *Auto* finds no adapter, else the WebGPU adapter.
+pub(super) fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> Result<Device> {
+    match (choice, gpu) {
+        (BackendChoice::Cpu, _) => Ok(Device::Cpu),
+        (_, Some(gpu)) => Ok(Device::Gpu(gpu)),
+        (BackendChoice::Auto, None) => Ok(Device::Cpu),
+        (BackendChoice::Gpu, None) => Err(Error::NoAdapter(match probe {
+            Some(Err(reason)) => format!("this browser offers no WebGPU adapter ({reason}); choose the CPU backend"),
+            _ => "WebGPU is still being probed; try again in a moment".to_string(),
+        })),
+    }
+}

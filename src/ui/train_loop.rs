@@ -1,0 +1,117 @@
+//! The page's one training loop, shared by every kind of run ([`PageRun`]: 2-D sets and images, graphs): it takes
+//! the run out of the session, trains a slice, applies what the slice learned to the page's state unless a Reset
+//! came meanwhile, puts the run back and waits for the next animation frame, so the page never freezes. Also the
+//! entry points the controls call: show a dataset, train, step, reset.
+
+use super::page_run::PageRun;
+use super::session::{next_frame, Session, SessionHandle};
+use super::{graph_runner, runner, AdapterProbe, TrainState};
+use crate::config::RunConfig;
+use crate::data::{dataset_info, DatasetKind};
+use crate::error::Result;
+use crate::train::{GraphTrainer, Trainer};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Trains until paused, finished, or (Step) one epoch; stops at once when a Reset bumps the generation.
+async fn train_loop<R: PageRun>(
+    session: &Session,
+    generation: u64,
+    state: RwSignal<TrainState>,
+    cfg: &RunConfig,
+    probe: &AdapterProbe,
+    one_epoch: bool,
+) -> Result<()> {
+    let current = || session.inner().borrow().generation == generation;
+    loop {
+        if !state.with_untracked(|s| s.running) || !current() {
+            return Ok(());
+        }
+        let mut run = R::take(session, cfg, probe, state).await?;
+        if !current() {
+            return Ok(());
+        }
+        let slice = run.slice(cfg, state, one_epoch).await?;
+        if !current() {
+            return Ok(()); // reset while we waited: drop this run
+        }
+        if let Some(update) = slice.update {
+            state.update(update);
+        }
+        run.store(&mut session.inner().borrow_mut());
+        if slice.stop {
+            return Ok(());
+        }
+        next_frame().await;
+    }
+}
+
+fn is_graph(cfg: &RunConfig) -> bool {
+    dataset_info(&cfg.dataset).is_ok_and(|d| d.kind == DatasetKind::Graph)
+}
+
+/// Trains until paused or for one epoch (Step).
+pub fn run(session: SessionHandle, state: RwSignal<TrainState>, cfg: RunConfig, probe: AdapterProbe, one_epoch: bool) {
+    state.update(|s| {
+        s.running = true;
+        s.error = None;
+    });
+    spawn_local(async move {
+        let session = session.get_value();
+        let generation = session.inner().borrow().generation;
+        let done = if is_graph(&cfg) {
+            train_loop::<GraphTrainer>(&session, generation, state, &cfg, &probe, one_epoch).await
+        } else {
+            train_loop::<Trainer>(&session, generation, state, &cfg, &probe, one_epoch).await
+        };
+        if let Err(e) = done {
+            state.update(|s| s.error = Some(e.to_string()));
+        }
+        if session.inner().borrow().generation == generation {
+            state.update(|s| s.running = false);
+        }
+    });
+}
+
+/// Shows `cfg`'s dataset (before any training) and clears the results.
+pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    let image = dataset_info(&cfg.dataset).is_ok_and(|d| d.kind == DatasetKind::Image);
+    state.update(|s| {
+        s.graph = None;
+        s.depths.clear();
+        s.map = None;
+        s.history.clear();
+        s.finished = false;
+        s.device = None;
+        s.memory = None;
+        s.gallery = None;
+        s.ccl = None;
+        s.noprop = None;
+        s.reconstructions = None;
+        s.reconstructs = false;
+        s.loss_names.clear();
+        s.points.clear();
+        s.plane = None;
+        s.image = image;
+    });
+    if is_graph(cfg) {
+        graph_runner::show_graph(session, state, cfg);
+    } else {
+        runner::show_vectors(session, state, cfg);
+    }
+}
+
+/// Drops the runs and the results; the next Train starts over from `cfg`.
+pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    session.with_value(|s| {
+        let mut inner = s.inner().borrow_mut();
+        inner.trainer = None;
+        inner.graph_trainer = None;
+        inner.generation += 1;
+    });
+    state.update(|s| {
+        s.running = false;
+        s.error = None;
+    });
+    show_dataset(session, state, cfg);
+}
