@@ -39,7 +39,7 @@ pub enum Error {
     Data { path: String, detail: String },
 }
 
-/// `Result` with the crate's [`Error`].
+/// `Result` with the crate's [`enum@Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {

@@ -29,7 +29,7 @@ fn backend_name(b: BackendChoice) -> &'static str {
 }
 
 /// The query string (without `?`) that [`decode`] turns back into `cfg`; fields at the default of the run's
-/// algorithm and dataset ([`RunConfig::preset`]) are left out.
+/// algorithm and dataset ([`crate::algorithms::preset_for`]) are left out.
 pub fn encode(cfg: &RunConfig) -> String {
     let base = RunConfig::default();
     let d = crate::algorithms::preset_for(&cfg.algorithm, &cfg.dataset, cfg.arch);

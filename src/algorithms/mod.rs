@@ -96,7 +96,6 @@ pub trait Algorithm {
     fn init_from_data(&mut self, _x: ndarray::ArrayView2<f32>, _y: &[u32]) -> Result<()> {
         Ok(())
     }
-
 }
 
 /// What an algorithm offers the page beyond losses and accuracies: one answer per family.

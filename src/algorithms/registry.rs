@@ -62,7 +62,8 @@ const FORWARDGNN: AlgorithmInfo = AlgorithmInfo {
 };
 
 /// The template of a ForwardGNN link predictor.
-const FORWARDGNN_LINKS: AlgorithmInfo = AlgorithmInfo { tasks: &[Task::Links], defaults: gnn::link_defaults, ..FORWARDGNN };
+const FORWARDGNN_LINKS: AlgorithmInfo =
+    AlgorithmInfo { tasks: &[Task::Links], defaults: gnn::link_defaults, ..FORWARDGNN };
 
 /// Every algorithm bpfree knows, in display order.
 pub const ALGORITHMS: &[AlgorithmInfo] = &[

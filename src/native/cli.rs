@@ -1,13 +1,13 @@
-//! The native `bpfree` command. `bpfree train` runs the same [`Trainer`] as the page and prints one JSON object
+//! The native `bpfree` command. `bpfree train` runs the same [`crate::train::Trainer`] as the page and prints one JSON object
 //! per epoch, then a summary object as its last line.
 
+use super::runs::{run_graph_training, run_training};
 use crate::algorithms::ALGORITHMS;
 use crate::config::{Architecture, RunConfig, Selection};
 use crate::data::DATASETS;
 use crate::error::{Error, Result};
 use crate::nn::{GnnKind, OptimizerConfig};
 use crate::tensor::{BackendChoice, Device};
-use super::runs::{run_graph_training, run_training};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -211,11 +211,7 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 fn train(args: &[String]) -> Result<()> {
     let TrainArgs { cfg, data_dir } = parse_train(args)?;
     let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
-    let summary = if graph {
-        run_graph_training(&cfg, &data_dir, true)?
-    } else {
-        run_training(&cfg, &data_dir, true)?
-    };
+    let summary = if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training(&cfg, &data_dir, true)? };
     println!("{summary}");
     Ok(())
 }

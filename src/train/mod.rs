@@ -287,7 +287,7 @@ impl Trainer {
 
     /// Mean cross-entropy and accuracy of the current model on the first `y.len()` rows of `x` (for a
     /// reconstruction model: the mean squared error per pixel, accuracy 0), evaluated in chunks of
-    /// [`EVAL_CHUNK`] rows.
+    /// `EVAL_CHUNK` rows.
     pub async fn evaluate(&self, x: &Array2<f32>, y: &[u32]) -> Result<(f32, f32)> {
         let (mut loss, mut correct) = (0.0f64, 0.0f64);
         let chunk_rows = if self.yield_now.is_some() { YIELDING_EVAL_CHUNK } else { EVAL_CHUNK };

@@ -1,7 +1,7 @@
 //! The graph settings: task, layer kind, depth, split and the epoch cap per stage (ForwardGNN, issue #4).
 
 use super::settings::{set_task, use_change};
-use crate::config::{Architecture, RunConfig};
+use crate::config::RunConfig;
 use crate::data::{dataset_info, DatasetKind};
 use crate::nn::GnnKind;
 use leptos::prelude::*;

@@ -2,8 +2,8 @@
 //! and drives a [`GraphTrainer`] in time slices between animation frames (epochs are full-graph steps;
 //! validation, early stopping and the greedy layer-by-layer stages follow ForwardGNN's protocol).
 
+use super::page_run::{PageRun, Slice, StateChange};
 use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
-use super::page_run::{PageRun, Slice, Update};
 use super::{AdapterProbe, GraphPicture, TrainState};
 use crate::algorithms::{algorithm_info, Family};
 use crate::config::RunConfig;
@@ -153,7 +153,12 @@ fn metrics(m: &GraphEpoch, names: &[String], previous: Option<&EpochMetrics>) ->
 }
 
 impl PageRun for GraphTrainer {
-    async fn take(session: &Session, cfg: &RunConfig, probe: &AdapterProbe, state: RwSignal<TrainState>) -> Result<Self> {
+    async fn take(
+        session: &Session,
+        cfg: &RunConfig,
+        probe: &AdapterProbe,
+        state: RwSignal<TrainState>,
+    ) -> Result<Self> {
         take_trainer(session, cfg, probe, state).await
     }
 
@@ -182,7 +187,7 @@ impl PageRun for GraphTrainer {
             crate::tensor::Device::Gpu(g) => Some(g.memory()),
             crate::tensor::Device::Cpu => None,
         };
-        let update: Update = Box::new(move |s| {
+        let update: StateChange = Box::new(move |s| {
             s.history.extend(points);
             s.depths = depths;
             s.memory = memory;

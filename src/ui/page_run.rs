@@ -8,12 +8,12 @@ use crate::error::Result;
 use leptos::prelude::*;
 
 /// A change to the page's state that a slice of training produced.
-pub(super) type Update = Box<dyn FnOnce(&mut TrainState)>;
+pub(super) type StateChange = Box<dyn FnOnce(&mut TrainState)>;
 
 /// What one slice of training produced.
 pub(super) struct Slice {
     /// Applied to the page's state if the run is still current.
-    pub update: Option<Update>,
+    pub update: Option<StateChange>,
     /// The loop stops after this slice (Step done, budget spent, run finished or diverged).
     pub stop: bool,
 }
@@ -22,7 +22,12 @@ pub(super) struct Slice {
 pub(super) trait PageRun: Sized {
     /// Takes the run out of the session, or builds it from `cfg` (fetching its data first), so that no borrow
     /// of the session is held across an await.
-    async fn take(session: &Session, cfg: &RunConfig, probe: &AdapterProbe, state: RwSignal<TrainState>) -> Result<Self>;
+    async fn take(
+        session: &Session,
+        cfg: &RunConfig,
+        probe: &AdapterProbe,
+        state: RwSignal<TrainState>,
+    ) -> Result<Self>;
 
     /// Trains one slice (a few milliseconds, or up to the end of the epoch) and says what the page learns.
     async fn slice(&mut self, cfg: &RunConfig, state: RwSignal<TrainState>, one_epoch: bool) -> Result<Slice>;
@@ -30,4 +35,3 @@ pub(super) trait PageRun: Sized {
     /// Puts the run back into the session.
     fn store(self, session: &mut SessionInner);
 }
-

@@ -1,8 +1,8 @@
 //! Runs on the 2-D sets and on images: the [`Trainer`] driven by the page's loop ([`super::train_loop`]) in time
 //! slices between animation frames, metrics and views read back once per epoch.
 
+use super::page_run::{PageRun, Slice, StateChange};
 use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
-use super::page_run::{PageRun, Slice, Update};
 use super::{AdapterProbe, Gallery, TrainState};
 use crate::algorithms::algorithm_info;
 use crate::config::RunConfig;
@@ -38,7 +38,8 @@ async fn ensure_dataset(session: &Session, cfg: &RunConfig, state: RwSignal<Trai
         }
     }
     let info = dataset_info(&cfg.dataset)?;
-    let missing: Vec<String> = info.files().into_iter().filter(|f| !session.inner().borrow().files.contains_key(f)).collect();
+    let missing: Vec<String> =
+        info.files().into_iter().filter(|f| !session.inner().borrow().files.contains_key(f)).collect();
     if !missing.is_empty() {
         state.update(|s| s.loading = Some(format!("Downloading {} ({} files)…", info.label, missing.len())));
         for path in missing {
@@ -159,7 +160,12 @@ async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<(
 }
 
 impl PageRun for Trainer {
-    async fn take(session: &Session, cfg: &RunConfig, probe: &AdapterProbe, state: RwSignal<TrainState>) -> Result<Self> {
+    async fn take(
+        session: &Session,
+        cfg: &RunConfig,
+        probe: &AdapterProbe,
+        state: RwSignal<TrainState>,
+    ) -> Result<Self> {
         take_trainer(session, cfg, probe, state).await
     }
 
@@ -188,7 +194,7 @@ impl PageRun for Trainer {
         let diverged = metrics.divergence(cfg.optimizer.lr());
         let spent = (budgeted && self.epoch() >= cfg.epochs) || diverged.is_some();
         let stop = one_epoch || spent;
-        let update: Update = Box::new(move |s| {
+        let update: StateChange = Box::new(move |s| {
             s.history.push(metrics);
             s.map = map;
             s.memory = memory;

@@ -48,8 +48,10 @@ pub(super) fn switch(cfg: &mut RunConfig, algorithm: &str, dataset: &str, arch: 
     let (model, link) = (cfg.graph.model, cfg.graph.link);
     *cfg = RunConfig { seed: cfg.seed, backend: cfg.backend, ..preset_for(info.id, dataset, arch) };
     cfg.graph.model = model;
-    for p in info.presets.iter().filter(|p| p.on_choose && (p.applies)(cfg)) {
-        (p.apply)(cfg);
+    for p in info.presets.iter().filter(|p| p.on_choose) {
+        if (p.applies)(cfg) {
+            (p.apply)(cfg);
+        }
     }
     // an algorithm that does both graph tasks keeps the task; the others imply theirs
     if info.does(Task::Nodes) && info.does(Task::Links) {

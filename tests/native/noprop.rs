@@ -9,8 +9,8 @@ use super::common;
 
 use common::{arr, check, cpu, labels};
 
-use bpfree::algorithms::noprop::{denoise, noisy_label, prior_kl, transition, CosineSchedule, LabelEmbedding};
 use bpfree::algorithms::noprop::net::{time_embedding, DenoiseNet, NetKind, NetShape};
+use bpfree::algorithms::noprop::{denoise, noisy_label, prior_kl, transition, CosineSchedule, LabelEmbedding};
 use bpfree::algorithms::{Algorithm, NoPropDt, Problem};
 use bpfree::config::EmbeddingKind;
 use bpfree::rng::Rng;

@@ -1,7 +1,6 @@
 //! Gradient centralisation and global-norm clipping do what CCL's code does (spec ccl.md §1).
 #![cfg(not(target_arch = "wasm32"))]
 
-
 use bpfree::nn::{centralize_gradients, clip_gradients, Param};
 use bpfree::tensor::Device;
 use pollster::block_on;

@@ -3,8 +3,8 @@
 //! pick is reported beside it, and the rule only changes which epoch is reported, never the training.
 #![cfg(not(target_arch = "wasm32"))]
 
-use bpfree::native::runs::run_training;
 use bpfree::config::{RunConfig, Selection};
+use bpfree::native::runs::run_training;
 use bpfree::tensor::BackendChoice;
 use std::path::Path;
 

@@ -27,8 +27,6 @@ pub mod cnn;
 pub mod losses;
 pub mod updates;
 
-use losses::{mlp_pair_loss, mlp_pair_scale};
-use updates::CclUpdates;
 use super::{Algorithm, Problem, Views};
 use crate::config::{Architecture, CclOptions, RunConfig};
 use crate::error::{Error, Result};
@@ -37,6 +35,8 @@ use crate::rng::Rng;
 use crate::tensor::{
     activation, activation_backward, concat, matmul, one_hot, reduce, Activation, Device, Reduction, Tensor,
 };
+use losses::{mlp_pair_loss, mlp_pair_scale};
+use updates::CclUpdates;
 
 const ACT: Activation = Activation::Elu;
 

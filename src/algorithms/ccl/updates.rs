@@ -32,7 +32,10 @@ impl CclUpdates {
         let (momentum, weight_decay) = match cfg.optimizer {
             OptimizerConfig::Sgd { momentum, weight_decay, .. } => (momentum, weight_decay),
             OptimizerConfig::Adam { .. } => {
-                return Err(Error::invalid("optimizer", format!("{model} trains with SGD (docs/algorithms/ccl.md, Eq. (16))")))
+                return Err(Error::invalid(
+                    "optimizer",
+                    format!("{model} trains with SGD (docs/algorithms/ccl.md, Eq. (16))"),
+                ))
             }
         };
         let base_lr = (cfg.optimizer.lr(), cfg.ccl.feedback_lr);

@@ -11,8 +11,8 @@
 //! [`LpBackprop`] is the link-prediction baseline: `F -> 128 -> ... -> 128` (GAT: 4 x 32 concatenated), no
 //! ReLU after the last layer, BCE on dot-product scores of the training pairs (Eq. (15)).
 
-use super::{id_tensor, paper_adam, EvalScores, NodeLearner, HIDDEN};
 use super::lp::{check_layers, LinkData};
+use super::{id_tensor, paper_adam, EvalScores, NodeLearner, HIDDEN};
 use crate::data::{LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::nn::{Features, GatConv, GnnConv, GnnGraph, GnnKind, Matrix, Optimizer, GAT_HEADS};

@@ -14,13 +14,13 @@
 //! - **ForwardGNN-CE-Top-To-Input** (Eq. (18)): layer ℓ < L reads `[LN(S_{ℓ-1}) || LN(S_{ℓ+1})]`, the top layer
 //!   `LN(S_{L-1})` only (no labels in LP); alternating time steps; Adam **without** weight decay; inference: bottom-up
 //!   with zero top-down input, 10 steps, `σ` summed over steps 2..9 and all layers.
-//! - **Backprop**: in [`super::backprop`] ([`super::LpBackprop`]).
+//! - **Backprop**: in [`super::backprop`] (`LpBackprop`).
 //!
 //! Validation pairs are scored on the training graph, test pairs on training ∪ validation edges.
 
-use super::{paper_adam, rows_input, EvalScores, NodeLearner, HIDDEN, LN_EPS};
 use super::lp_pairs::{LinkObjective, PairIndex};
 use super::topdown::{update_phases, Pass, TEST_TIME_STEPS};
+use super::{paper_adam, rows_input, EvalScores, NodeLearner, HIDDEN, LN_EPS};
 use crate::data::LinkTask;
 use crate::error::{Error, Result};
 use crate::nn::{FeatureBlock, Features, GnnConv, GnnGraph, GnnKind, Optimizer, OptimizerConfig};

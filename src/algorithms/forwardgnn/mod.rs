@@ -44,7 +44,6 @@ pub fn paper_adam() -> OptimizerConfig {
     OptimizerConfig::Adam { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 5e-4, decoupled: false }
 }
 
-
 /// Validation-time class scores of every real node (`N x K`; higher = more likely).
 #[derive(Debug)]
 pub struct EvalScores {

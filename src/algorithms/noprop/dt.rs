@@ -14,10 +14,10 @@
 //!
 //! Inference (Eq. (11)): `z_0 ~ N(0, I)`, `z_t = a_t û_t + b_t z_{t-1} + √c_t ε`, prediction `W_out z_T + b_out`.
 
+use super::net::{DenoiseNet, NetKind, NetShape};
 use super::{
     combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, SamplerSeeds, ETA_DT, LEARNED_SNR_CAP,
 };
-use super::net::{DenoiseNet, NetKind, NetShape};
 use crate::algorithms::{Algorithm, Denoising, Problem, Views};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};

@@ -9,9 +9,9 @@
 //! coupled L2 (the paper's Table 3). Inference (Eq. (20)): Euler steps `z ← z + v/N` from `z_0 ~ N(0, I)`, prediction =
 //! the class embedding nearest to `z_1`; the logits returned are `-‖z - u_y‖²` up to a per-row constant.
 
-use super::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use super::dt::net_shape;
 use super::net::{time_embedding, DenoiseNet, NetKind, TIME_EMBEDDING};
+use super::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use crate::algorithms::{Algorithm, Denoising, Problem, Views};
 use crate::config::RunConfig;
 use crate::error::Result;

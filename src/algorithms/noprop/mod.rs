@@ -335,8 +335,14 @@ pub(crate) fn table3(cfg: &mut RunConfig, discrete: bool) {
         (true, true) => 150,
         (false, true) => 500,
     };
-    cfg.optimizer =
-        OptimizerConfig::Adam { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-3, decoupled: discrete };
+    cfg.optimizer = OptimizerConfig::Adam {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weight_decay: 1e-3,
+        decoupled: discrete,
+    };
     cfg.grad_clip = 0.0;
     cfg.validation = false;
     cfg.augment = false;

@@ -8,7 +8,7 @@
 //! * Label path: DT `h1 = ReLU(BN(FC(z)))`, `out = h1 + BN(FC(ReLU(BN(FC(h1)))))`; CT/FM `ReLU(FC(z))`; with
 //!   prototype embeddings (d = image size) a second, separately parameterised image path on `z` as an image.
 //! * Time path (CT/FM): 64-d sinusoidal embedding → FC(256) → ReLU.
-//! * Fusion: concat → FC(256) → [BN] → ReLU → FC(128) → [BN] → ReLU → FC(m) = logits (BN only in DT).
+//! * Fusion: concat → FC(256) → \[BN\] → ReLU → FC(128) → \[BN\] → ReLU → FC(m) = logits (BN only in DT).
 //!
 //! `width` scales every channel count and hidden width (1 = the paper); the page's light preset uses less.
 

@@ -7,8 +7,8 @@
 //!   paper's Table 8(b) (MB, measured by the authors with PyTorch on an H100, so only the trend compares).
 
 use crate::algorithms::forwardgnn::NodeLearner;
-use crate::algorithms::{algorithm_info, preset};
 use crate::algorithms::ForwardSf;
+use crate::algorithms::{algorithm_info, preset};
 use crate::data::{load_graph, read_files, stochastic_block_model, NodeTask, SbmOptions};
 use crate::error::Result;
 use crate::nn::GnnKind;

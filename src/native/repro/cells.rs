@@ -111,7 +111,6 @@ fn paper(dataset: &str, algo: &str, model: &str, link: bool) -> Option<[(f64, f6
     table.iter().find(|r| r.0 == dataset && r.1 == algo && r.2 == model).map(|r| r.3)
 }
 
-
 pub fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len().max(1) as f64;
     let mean = v.iter().sum::<f64>() / n;

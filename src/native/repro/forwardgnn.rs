@@ -6,11 +6,11 @@
 //! depth as a prefix, as the paper's scripts do (docs/algorithms/forwardgnn.md, "Protocol and
 //! hyper-parameters"); BP and the top-down variants are trained per depth.
 
-use crate::native::runs::run_graph_training;
+use super::cells::{summary, Cell};
 use crate::error::{Error, Result};
+use crate::native::runs::run_graph_training;
 use crate::nn::GnnKind;
 use crate::tensor::BackendChoice;
-use super::cells::{summary, Cell};
 use std::path::PathBuf;
 
 fn list(args: &[String], flag: &str, default: &str) -> Vec<String> {

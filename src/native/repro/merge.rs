@@ -6,8 +6,8 @@
 //! `repro forwardgnn` does) and the gap to the paper. With `--markdown` it prints the table rows of
 //! repro/forwardgnn/README.md instead (`✓` = within the acceptance band of issue #4).
 
-use crate::error::{Error, Result};
 use super::cells::{mean_std, summary, Cell};
+use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

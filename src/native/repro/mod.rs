@@ -7,9 +7,9 @@ pub mod forwardgnn;
 pub mod merge;
 pub mod noprop;
 
-use crate::native::runs::run_training;
 use crate::config::{Architecture, Selection};
 use crate::error::{Error, Result};
+use crate::native::runs::run_training;
 use crate::tensor::BackendChoice;
 use serde_json::json;
 use std::path::PathBuf;

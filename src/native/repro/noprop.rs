@@ -4,9 +4,9 @@
 //! the CIFAR-10 rows train on the shipped 4,000-image subset (the paper: 50,000 images).
 
 use crate::algorithms::noprop::{embedding_name, parse_embedding};
-use crate::native::runs::run_training;
 use crate::config::{Architecture, EmbeddingKind};
 use crate::error::{Error, Result};
+use crate::native::runs::run_training;
 use crate::tensor::BackendChoice;
 use serde_json::json;
 use std::path::PathBuf;

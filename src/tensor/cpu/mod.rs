@@ -240,4 +240,3 @@ pub fn copy_block(src: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>, block: &Blo
     let (h, w) = (block.height, block.width);
     dst.slice_mut(ndarray::s![dr..dr + h, dc..dc + w]).assign(&src.slice(ndarray::s![sr..sr + h, sc..sc + w]));
 }
-

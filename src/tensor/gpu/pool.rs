@@ -10,7 +10,7 @@ pub struct MemoryStats {
     pub live_bytes: u64,
     /// Bytes in free buffers kept for reuse.
     pub pooled_bytes: u64,
-    /// Highest `live_bytes` seen since the context was created (or [`Pool::reset_peak`]).
+    /// Highest `live_bytes` seen since the context was created.
     pub peak_live_bytes: u64,
     /// Number of buffers owned by tensors.
     pub live_buffers: usize,
