@@ -21,8 +21,10 @@ fi
 runs=(
   "plane-backprop    --algo backprop --dataset moons --epochs 5"
   "plane-ccl         --algo ccl --dataset spiral --epochs 5"
+  "plane-fa          --algo feedback-alignment --dataset circles --epochs 5"
   "mlp-backprop      --algo backprop --dataset mnist --epochs 1 --limit 2000"
   "mlp-ccl           --algo ccl --dataset mnist --epochs 1 --limit 2000"
+  "mlp-fa            --algo feedback-alignment --dataset mnist --epochs 1 --limit 2000"
   "cnn-backprop      --algo backprop --dataset cifar10-subset --model cnn --epochs 1 --limit 256"
   "cnn-ccl           --algo ccl --dataset cifar10-subset --model cnn --epochs 1 --limit 256"
   "ae-backprop       --algo backprop --dataset mnist --model autoencoder --epochs 1 --limit 256"
