@@ -21,6 +21,9 @@ step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
+step "cargo doc (no warnings: every link in the API docs resolves)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+
 step "native tests (wgpu on the Vulkan adapter: lavapipe without a GPU)"
 cargo test
 
