@@ -34,6 +34,9 @@ pub enum Error {
     /// A malformed option, command-line flag or share link.
     #[error("invalid {what}: {detail}")]
     Invalid { what: &'static str, detail: String },
+    /// A run whose loss stopped being a number.
+    #[error("{0}")]
+    Diverged(String),
     /// A data file that could not be read or is malformed.
     #[error("data file {path}: {detail}")]
     Data { path: String, detail: String },

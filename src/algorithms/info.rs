@@ -35,6 +35,16 @@ pub enum Task {
 }
 
 impl Task {
+    /// The task of a run on `kind` (graphs: links or nodes, as `link` says).
+    pub fn of(kind: DatasetKind, link: bool) -> Task {
+        match (kind, link) {
+            (DatasetKind::Plane, _) => Task::Plane,
+            (DatasetKind::Image, _) => Task::Image,
+            (DatasetKind::Graph, true) => Task::Links,
+            (DatasetKind::Graph, false) => Task::Nodes,
+        }
+    }
+
     /// The kind of dataset the task runs on.
     pub fn dataset_kind(self) -> DatasetKind {
         match self {

@@ -7,7 +7,9 @@ use crate::tensor::{Activation, BackendChoice};
 use serde::{Deserialize, Serialize};
 
 mod options;
+mod validate;
 pub use options::{Architecture, CclOptions, EmbeddingKind, GraphOptions, NoPropOptions, Selection};
+pub use validate::{MAX_HIDDEN_LAYERS, MAX_MODEL_BYTES, MAX_WIDTH};
 
 /// Version of the config format (bumped when a field changes meaning).
 pub const CONFIG_VERSION: u32 = 1;

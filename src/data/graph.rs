@@ -82,14 +82,19 @@ fn array<'b>(ctx: &Ctx, header: &Value, bin: &'b [u8], name: &str, dtype: &str, 
         "u16" => 2,
         _ => 4,
     };
-    let want = shape.iter().product::<usize>() * width;
+    let want = shape.iter().try_fold(width, |acc: usize, &d| acc.checked_mul(d));
+    let want = want.ok_or_else(|| ctx.err(&format!("{field}.shape"), format!("{shape:?} overflows")))?;
     if bytes != want {
         return Err(ctx.err(&format!("{field}.bytes"), format!("{bytes}, but shape {shape:?} of {dtype} needs {want}")));
     }
     if offset % 8 != 0 || offset.checked_add(bytes).is_none_or(|end| end > bin.len()) {
         return Err(ctx.err(
             &format!("{field}.offset"),
-            format!("{offset}..{} is not an aligned range inside the {}-byte binary", offset + bytes, bin.len()),
+            format!(
+                "{offset}..{} is not an aligned range inside the {}-byte binary",
+                offset.saturating_add(bytes),
+                bin.len()
+            ),
         ));
     }
     Ok(&bin[offset..offset + bytes])
@@ -102,6 +107,13 @@ fn u32s(b: &[u8]) -> Vec<u32> {
 fn u16s(b: &[u8]) -> Vec<u16> {
     b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()
 }
+
+/// Most nodes of a graph this reader accepts.
+pub const MAX_NODES: usize = 10_000_000;
+/// Most directed edges.
+pub const MAX_EDGES: usize = 200_000_000;
+/// Most feature columns (feature ids are stored as `u16`).
+pub const MAX_FEATURES: usize = 1 << 16;
 
 /// Parses and validates a graph from its header (`json`) and binary (`bin`); `path` names the header in errors.
 pub fn parse_graph(path: &str, json: &[u8], bin: &[u8]) -> Result<Graph> {
@@ -117,6 +129,15 @@ pub fn parse_graph(path: &str, json: &[u8], bin: &[u8]) -> Result<Graph> {
     let c = ctx.usize(&h, "num_classes")?;
     if n == 0 || c == 0 || c >= LABEL_UNKNOWN as usize {
         return Err(ctx.err("num_nodes", format!("{n} nodes and {c} classes are not a usable graph")));
+    }
+    if n > MAX_NODES || e > MAX_EDGES {
+        return Err(ctx.err(
+            "num_nodes",
+            format!("{n} nodes and {e} edges: this reader takes at most {MAX_NODES} nodes and {MAX_EDGES} edges"),
+        ));
+    }
+    if f > MAX_FEATURES {
+        return Err(ctx.err("num_features", format!("{f} (feature ids are 16-bit: at most {MAX_FEATURES})")));
     }
     let kind = ctx.str(&h, "feature_kind")?;
     if kind != "binary" && kind != "none" {

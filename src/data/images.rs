@@ -142,7 +142,12 @@ fn data_err(path: &str, detail: impl Into<String>) -> Error {
     Error::Data { path: path.to_string(), detail: detail.into() }
 }
 
-/// Gunzips `bytes` (a gzip member), with a clear error for a file that is not gzip or is truncated.
+/// Most bytes a gzip file may unpack to (the largest shipped set, Fashion-MNIST's training images, is 47 MB): a
+/// "gzip bomb" stops there instead of filling the memory.
+pub const MAX_GUNZIPPED_BYTES: u64 = 256 << 20;
+
+/// Gunzips `bytes` (a gzip member) into at most [`MAX_GUNZIPPED_BYTES`], with a clear error for a file that is not
+/// gzip, is truncated or unpacks to more.
 pub fn gunzip(path: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.len() >= 2 && (bytes[0] != 0x1f || bytes[1] != 0x8b) {
         return Err(data_err(path, "not a gzip file (bad magic bytes)"));
@@ -152,8 +157,12 @@ pub fn gunzip(path: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     }
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
+        .take(MAX_GUNZIPPED_BYTES + 1)
         .read_to_end(&mut out)
         .map_err(|e| data_err(path, format!("corrupted or truncated gzip data: {e}")))?;
+    if out.len() as u64 > MAX_GUNZIPPED_BYTES {
+        return Err(data_err(path, format!("unpacks to more than {} MiB (the limit)", MAX_GUNZIPPED_BYTES >> 20)));
+    }
     Ok(out)
 }
 
@@ -196,6 +205,9 @@ pub fn idx_pair(image_path: &str, images_gz: &[u8], label_path: &str, labels_gz:
     }
     if isize[1] == 0 || isize[2] == 0 {
         return Err(data_err(image_path, format!("empty images of {}x{}", isize[1], isize[2])));
+    }
+    if isize[0] == 0 {
+        return Err(data_err(image_path, "holds no images"));
     }
     Ok(RawImages { shape: [1, isize[1], isize[2]], pixels: pixels.to_vec(), labels: labels.to_vec() })
 }

@@ -12,9 +12,11 @@ mod node_task;
 mod sbm;
 mod synthetic;
 
-pub use graph::{parse_graph, Graph, LABEL_UNKNOWN};
+pub use graph::{parse_graph, Graph, LABEL_UNKNOWN, MAX_EDGES, MAX_FEATURES, MAX_NODES};
 pub use graph_layout::force_layout;
-pub use images::{cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages};
+pub use images::{
+    cifar_records, gunzip, idx_pair, parse_idx, ImageFormat, ImageSource, RawImages, MAX_GUNZIPPED_BYTES,
+};
 pub use link_task::{roc_auc, LabelledPairs, LinkTask};
 pub use node_task::{argmax, NodeTask, SparseRows, KFOLD_SEED};
 pub use sbm::{stochastic_block_model, SbmOptions};
@@ -252,8 +254,14 @@ pub fn read_files(id: &str, dir: &std::path::Path) -> Result<DataFiles> {
     let mut files = DataFiles::new();
     for rel in dataset_info(id)?.files() {
         let path = dir.join(&rel);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Error::Data { path: path.display().to_string(), detail: format!("cannot read: {e}") })?;
+        let bytes = std::fs::read(&path).map_err(|e| Error::Data {
+            path: path.display().to_string(),
+            detail: format!(
+                "cannot read: {e} (data is read from `{}`: run from the repository's root, or name the folder \
+                     with --data DIR or the BPFREE_DATA variable)",
+                dir.display()
+            ),
+        })?;
         files.insert(rel, bytes);
     }
     Ok(files)

@@ -38,6 +38,11 @@ USAGE:
       NoProp (Li, Teh & Pascanu 2025) with the paper's Table 3: batch 128, lr 1e-3, wd 1e-3, AdamW (DT, and
       the backprop baseline on the same blocks with --algo backprop --model noprop) or Adam (CT, FM), the whole
       training set; --width scales every block (1 = the paper), CT/FM sample with --inference-steps (1000).
+  bpfree train --link 'URL or QUERY' [FLAG ...]
+      Runs a share link (the page's address, or its ?query) natively: the run the page replays from it. Flags
+      after it override its settings; keys it does not know (tracking tags) are ignored with a note on stderr.
+      Every setting is checked before anything is allocated; a loss that stops being a number ends the run with
+      an error (exit code 2).
   bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
                           [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
                           [--seed-offset N]
@@ -64,6 +69,7 @@ USAGE:
       SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
       ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)
   bpfree info      the GPU adapter wgpu finds
+  bpfree --version
   bpfree list      registered algorithms and datasets
 
 Data is read from www/data unless --data DIR or BPFREE_DATA names another folder.
@@ -71,7 +77,16 @@ Data is read from www/data unless --data DIR or BPFREE_DATA names another folder
 
 /// Runs the command line `args` (without the program name), writing JSON lines to stdout.
 pub fn run(args: &[String]) -> Result<()> {
-    match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str);
+    if args.iter().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{}", help(command.unwrap_or("")));
+        return Ok(());
+    }
+    match command {
+        Some("--version" | "-V" | "version") => {
+            println!("bpfree {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
         Some("train") => train(&args[1..]),
         Some("info") => info(),
         Some("bench") if args.get(1).map(String::as_str) == Some("forwardgnn") => {
@@ -93,7 +108,91 @@ pub fn run(args: &[String]) -> Result<()> {
             print!("{USAGE}");
             Ok(())
         }
-        Some(other) => Err(Error::invalid("command", format!("`{other}`\n\n{USAGE}"))),
+        Some(other) => Err(Error::invalid("command", format!("`{other}`{}", did_you_mean(other, COMMANDS)))),
+    }
+}
+
+/// The subcommands.
+const COMMANDS: &[&str] = &["train", "repro", "bench", "info", "list", "help", "--version"];
+
+/// The flags of `bpfree train`.
+const TRAIN_FLAGS: &[&str] = &[
+    "--link",
+    "--algo",
+    "--algorithm",
+    "--dataset",
+    "--model",
+    "--layers",
+    "--fold",
+    "--patience",
+    "--task",
+    "--epochs",
+    "--seed",
+    "--backend",
+    "--batch",
+    "--lr",
+    "--feedback-lr",
+    "--clip",
+    "--limit",
+    "--embedding",
+    "--width",
+    "--blocks",
+    "--inference-steps",
+    "--inference-runs",
+    "--validation",
+    "--select",
+    "--points",
+    "--noise",
+    "--data",
+    "--hidden",
+    "--activation",
+];
+
+/// The usage of `command` (its paragraphs of [`USAGE`]), or all of it.
+fn help(command: &str) -> String {
+    let head = format!("  bpfree {command}");
+    let mut out = String::new();
+    let mut keep = false;
+    for line in USAGE.lines() {
+        if line.starts_with("  bpfree ") {
+            keep = !command.is_empty() && line.starts_with(&head);
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if out.is_empty() {
+        USAGE.to_string()
+    } else {
+        format!(
+            "{}\n{out}\nData is read from www/data unless --data DIR or BPFREE_DATA names another folder.\n",
+            USAGE.lines().next().unwrap_or("")
+        )
+    }
+}
+
+/// Levenshtein distance between two short words.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// " (did you mean `x`?)" for the closest of `known` within a few edits, else a pointer to `--help`.
+fn did_you_mean(word: &str, known: &[&str]) -> String {
+    match known.iter().map(|k| (distance(word, k), k)).min() {
+        Some((d, k)) if d <= 3.max(word.len() / 3) => format!(" (did you mean `{k}`? `bpfree help` lists them all)"),
+        _ => " (`bpfree help` lists them all)".to_string(),
     }
 }
 
@@ -128,7 +227,17 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     let model = flag_value(args, &["--model"]);
     let gnn = model.and_then(|m| GnnKind::parse(m).ok());
     let arch = model.filter(|_| gnn.is_none()).map(|m| Architecture::parse(m)).transpose()?.unwrap_or_default();
-    let mut cfg = crate::algorithms::preset_for(&algo, &dataset, arch);
+    let mut cfg = match flag_value(args, &["--link"]) {
+        // a share link replaces the preset; the other flags still override it
+        Some(link) => {
+            let read = crate::share::read(link)?;
+            for note in &read.notes {
+                eprintln!("note: {note}");
+            }
+            read.config
+        }
+        None => crate::algorithms::preset_for(&algo, &dataset, arch),
+    };
     let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
     let mut lr: Option<f32> = None;
     let mut it = args.iter();
@@ -189,7 +298,15 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
                     Error::invalid("activation", format!("`{v}` (use relu, tanh, sigmoid, elu, gelu or identity)"))
                 })?;
             }
-            other => return Err(Error::invalid("flag", format!("unknown flag `{other}`\n\n{USAGE}"))),
+            "--link" => {
+                value()?; // read above
+            }
+            other => {
+                return Err(Error::invalid(
+                    "flag",
+                    format!("unknown flag `{other}`{}", did_you_mean(other, TRAIN_FLAGS)),
+                ))
+            }
         }
     }
     if let Some(lr) = lr {
@@ -201,6 +318,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         };
         cfg.ccl.feedback_lr = lr;
     }
+    cfg.validate()?;
     Ok(TrainArgs { cfg, data_dir })
 }
 

@@ -91,6 +91,7 @@ impl GraphTrainer {
 
     /// Builds the learner of `cfg.algorithm` for `target`.
     pub fn with_target(cfg: &RunConfig, target: GraphTarget, device: Device) -> Result<Self> {
+        cfg.validate()?;
         let algorithm = algorithm_info(&cfg.algorithm)?;
         if !(1..=8).contains(&cfg.graph.layers) {
             return Err(Error::invalid("layers", format!("{} (use 1 to 8)", cfg.graph.layers)));

@@ -84,11 +84,15 @@ impl Trainer {
     /// Builds the algorithm for `data` (which must come from [`load_dataset`] with the same config), seeded by
     /// `cfg.seed`. The dataset is shared, so the page can restart runs without copying it.
     pub fn with_dataset(cfg: &RunConfig, device: Device, data: Arc<Dataset>) -> Result<Self> {
-        if cfg.batch_size == 0 {
-            return Err(Error::invalid("batch size", "0 (use at least 1)"));
-        }
+        cfg.validate()?;
         let all = data.y_train.len();
         let train_len = if cfg.train_limit > 0 { cfg.train_limit.min(all) } else { all };
+        if train_len == 0 || data.y_test.is_empty() {
+            return Err(Error::invalid(
+                "dataset",
+                format!("{} has {all} training and {} test examples: a run needs both", cfg.dataset, data.y_test.len()),
+            ));
+        }
         let mut rng = Rng::new(cfg.seed);
         let _data_rng = rng.fork(); // consumed by load_dataset
         let mut init_rng = rng.fork();

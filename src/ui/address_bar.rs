@@ -3,11 +3,16 @@
 
 use crate::config::RunConfig;
 
-/// The config in the address bar (`?dataset=...`), or the defaults and the reason the link was rejected.
+/// The config in the address bar (`?dataset=...`) and what was wrong with the link (keys ignored, values kept at
+/// the preset's), or the defaults and the reason the link was refused.
 pub fn config_from_location() -> (RunConfig, Option<String>) {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    match crate::share::decode(&query) {
-        Ok(cfg) => (cfg, None),
+    match crate::share::read(&query) {
+        Ok(read) if read.notes.is_empty() => (read.config, None),
+        Ok(read) => {
+            let notes = read.notes.join("; ");
+            (read.config, Some(format!("This link was loaded, but not all of it: {notes}.")))
+        }
         Err(e) => {
             (RunConfig::default(), Some(format!("This link could not be read ({e}); the defaults are loaded instead.")))
         }

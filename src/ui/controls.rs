@@ -5,9 +5,9 @@
 use super::graph_controls::GraphControls;
 use super::image_controls::ImageControls;
 use super::run_buttons::RunButtons;
-use super::settings::{switch, task_of, use_change};
+use super::settings::{switch, use_change};
 use super::TrainState;
-use crate::algorithms::ALGORITHMS;
+use crate::algorithms::{Task, ALGORITHMS};
 use crate::config::{Architecture, RunConfig};
 use crate::data::{dataset_info, DatasetKind, DATASETS};
 use crate::nn::OptimizerConfig;
@@ -60,7 +60,7 @@ pub fn Controls() -> impl IntoView {
             </label>
             <label>"Algorithm"
                 <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
-                    {move || ALGORITHMS.iter().filter(|a| a.does(task_of(kind(), config.with(|c| c.graph.link)))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
+                    {move || ALGORITHMS.iter().filter(|a| a.does(Task::of(kind(), config.with(|c| c.graph.link)))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Backend"

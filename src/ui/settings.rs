@@ -23,16 +23,6 @@ pub(super) fn use_change() -> impl Fn(Edit) + Copy + 'static {
     }
 }
 
-/// The task a run on `kind` learns (graphs: links or nodes as `link` says).
-pub(super) fn task_of(kind: DatasetKind, link: bool) -> Task {
-    match (kind, link) {
-        (DatasetKind::Plane, _) => Task::Plane,
-        (DatasetKind::Image, _) => Task::Image,
-        (DatasetKind::Graph, true) => Task::Links,
-        (DatasetKind::Graph, false) => Task::Nodes,
-    }
-}
-
 /// The preset of `algorithm` on `dataset` with `arch`, keeping the seed, the backend and the graph layer kind
 /// the user chose. An algorithm that does not train on the dataset's kind is swapped for the registry's
 /// fallback (ForwardGNN-SF on graphs, backprop elsewhere), and an architecture the algorithm does not train

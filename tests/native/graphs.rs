@@ -92,6 +92,15 @@ fn malformed_graphs_are_errors_naming_the_field() {
     assert!(m.contains("arrays.labels") && m.contains("label 7"), "{m}");
     let m = parse_graph("x.json", b"{not json", &[]).unwrap_err().to_string();
     assert!(m.contains("not valid JSON"), "{m}");
+    // Hostile sizes are refused before anything is allocated, never an overflow or a panic.
+    let m = broken(|h| h["num_nodes"] = u64::MAX.into(), none);
+    assert!(m.contains("at most 10000000 nodes"), "{m}");
+    let m = broken(|h| h["num_edges"] = (1u64 << 62).into(), none);
+    assert!(m.contains("at most 10000000 nodes and 200000000 edges"), "{m}");
+    let m = broken(|h| h["num_features"] = 70_000.into(), none);
+    assert!(m.contains("`num_features`") && m.contains("16-bit"), "{m}");
+    let m = broken(|h| h["arrays"]["labels"]["offset"] = u64::MAX.into(), none);
+    assert!(m.contains("arrays.labels.offset"), "{m}");
 }
 
 #[test]

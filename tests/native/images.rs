@@ -107,6 +107,25 @@ fn broken_files_are_clear_errors() {
     let m = message(cifar_records("batch.bin", &[0u8; 3074]).unwrap_err());
     assert!(m.contains("batch.bin") && m.contains("3073-byte"), "{m}");
     assert_eq!(gunzip("x", &gzip(b"abc")).unwrap(), b"abc");
+    // An IDX pair with no images at all.
+    let none = gzip(&idx(0x803, &[0, 28, 28], &[]));
+    let m = message(idx_pair("img", &none, "lab", &gzip(&idx(0x801, &[0], &[]))).unwrap_err());
+    assert!(m.contains("holds no images"), "{m}");
+}
+
+/// A "gzip bomb": a small file that would unpack to more than the cap stops there with an error.
+#[test]
+fn gzip_output_is_capped() {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..(data::MAX_GUNZIPPED_BYTES >> 20) + 1 {
+        e.write_all(&zeros).unwrap();
+    }
+    let bomb = e.finish().unwrap();
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    let m = message(gunzip("bomb.gz", &bomb).unwrap_err());
+    assert!(m.contains("bomb.gz") && m.contains("more than 256 MiB"), "{m}");
 }
 
 #[test]

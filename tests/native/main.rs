@@ -8,6 +8,7 @@ mod common;
 
 mod ccl;
 mod ccl_conv;
+mod cli;
 mod data;
 mod feedback_alignment;
 mod forwardgnn;
@@ -19,6 +20,7 @@ mod images;
 mod kernels;
 mod kernels_layers;
 mod layout;
+mod links;
 mod noprop;
 mod noprop_variants;
 mod optimizers;

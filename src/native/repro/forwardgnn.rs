@@ -34,7 +34,13 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     let depths: Vec<usize> = list(args, "--layers", if quick { "1,2" } else { "1,2,3,4" })
         .iter()
-        .map(|s| s.parse().map_err(|_| Error::invalid("--layers", s.clone())))
+        .map(|s| {
+            // the paper's tables have depths 1 to 4 (docs/algorithms/forwardgnn.md, "Protocol and hyper-parameters")
+            s.parse()
+                .ok()
+                .filter(|l| (1..=4).contains(l))
+                .ok_or_else(|| Error::invalid("--layers", format!("`{s}` (the paper's tables have depths 1 to 4)")))
+        })
         .collect::<Result<_>>()?;
     let folds: Vec<usize> = list(args, "--folds", if quick { "0" } else { "0,1,2,3,4" })
         .iter()

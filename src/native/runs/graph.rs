@@ -5,7 +5,7 @@
 
 use crate::config::RunConfig;
 use crate::data::{load_graph, read_files, LinkTask, NodeTask};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tensor::Device;
 use crate::train::{GraphTarget, GraphTrainer};
 use serde_json::json;
@@ -30,6 +30,13 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Re
     trainer.test_only_on_improvement();
     while !trainer.done() {
         let m = pollster::block_on(trainer.run_epoch())?;
+        if let Some((name, loss)) = m.losses.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(Error::Diverged(format!(
+                "training diverged at epoch {}: the loss of {name} is {loss}; lower the learning rate (--lr, now {})",
+                m.epoch,
+                cfg.optimizer.lr()
+            )));
+        }
         if verbose && (m.val_accuracy.is_some() || m.finished.is_some()) {
             let losses: serde_json::Map<String, serde_json::Value> =
                 m.losses.iter().map(|(n, v)| (n.clone(), json!(v))).collect();

@@ -7,7 +7,7 @@ pub use graph::run_graph_training;
 
 use crate::config::{Architecture, RunConfig, Selection};
 use crate::data::read_files;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tensor::Device;
 use crate::train::{load_dataset, Trainer};
 use serde_json::json;
@@ -28,6 +28,9 @@ pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<s
     let names = trainer.algorithm().local_loss_names();
     for _ in 0..cfg.epochs {
         let m = pollster::block_on(trainer.run_epoch())?;
+        if let Some(why) = m.divergence(cfg.optimizer.lr()) {
+            return Err(Error::Diverged(why));
+        }
         if verbose {
             let local: serde_json::Map<String, serde_json::Value> =
                 names.iter().cloned().zip(m.local_losses.iter().map(|&v| json!(v))).collect();

@@ -1,11 +1,14 @@
 //! Share links: a [`RunConfig`] as a readable URL query string (`?dataset=moons&seed=3&lr=0.03`), defaults
-//! omitted, and back. A broken link is an error the page shows, never a panic; unknown keys are rejected so
-//! a typo does not silently run something else.
+//! omitted, and back. Links travel through slides, chat and e-mail: [`read`] %-decodes them, ignores keys it does
+//! not know (tracking tags) and keeps the preset's value for a bad one, naming both; never a panic.
 
-use crate::algorithms::noprop::{embedding_name, parse_embedding};
-use crate::config::{Architecture, RunConfig, Selection, CONFIG_VERSION};
+mod keys;
+
+use crate::algorithms::noprop::embedding_name;
+use crate::algorithms::{algorithm_info, backprop_baseline, fallback, Task};
+use crate::config::{Architecture, RunConfig, CONFIG_VERSION};
+use crate::data::DatasetKind;
 use crate::error::{Error, Result};
-use crate::nn::{GnnKind, OptimizerConfig};
 use crate::tensor::{Activation, BackendChoice};
 
 fn activation_name(a: Activation) -> &'static str {
@@ -78,138 +81,120 @@ pub fn encode(cfg: &RunConfig) -> String {
     parts.join("&")
 }
 
-/// Parses a query string (with or without the leading `?`) into a config; missing keys take their defaults.
-pub fn decode(query: &str) -> Result<RunConfig> {
-    let query = query.trim_start_matches('?');
-    // The algorithm and dataset choose the defaults the other keys override.
-    let find = |k: &str| {
-        query.split('&').find_map(|p| p.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| v.to_string()))
-    };
+/// A share link read leniently: the run it holds, and what was wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRead {
+    /// The settings (a bad or missing key keeps the preset's value).
+    pub config: RunConfig,
+    /// One sentence per key that was ignored: unknown keys (tracking tags such as `utm_source`), bad values.
+    pub notes: Vec<String>,
+}
+
+/// The query of `link`: everything after the first `?` (or the whole text when there is none), without a `#...`
+/// fragment.
+fn query_of(link: &str) -> &str {
+    let link = link.trim();
+    let query = link.split_once('?').map_or(link, |(_, q)| q);
+    query.split_once('#').map_or(query, |(q, _)| q)
+}
+
+/// Reads a link (a whole URL or its query, with or without `?`): values are %-decoded; the algorithm, dataset and
+/// model pick the preset the other keys change; a key this version does not know (a tracking tag) is ignored, and
+/// a value that is bad or makes the run invalid ([`RunConfig::validate`]) keeps the preset's value — both named in
+/// [`LinkRead::notes`]. Only a link of a newer format is refused as a whole.
+pub fn read(link: &str) -> Result<LinkRead> {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query_of(link).as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let find = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    if let Some(v) = find("v").and_then(|v| v.parse::<u32>().ok()).filter(|&v| v > CONFIG_VERSION) {
+        return Err(Error::invalid(
+            "link",
+            format!(
+                "made by a newer bpfree (format {v}, this one reads {CONFIG_VERSION}): open it with a newer version"
+            ),
+        ));
+    }
+    let mut notes = Vec::new();
     let base = RunConfig::default();
-    // `model` is an architecture (mlp, cnn, autoencoder) or, on graphs, a layer kind (gcn, sage, gat).
-    let arch = find("model").and_then(|m| Architecture::parse(&m).ok()).unwrap_or_default();
-    let mut cfg = crate::algorithms::preset_for(
-        &find("algo").unwrap_or(base.algorithm.clone()),
-        &find("dataset").unwrap_or(base.dataset.clone()),
-        arch,
-    );
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) =
-            pair.split_once('=').ok_or_else(|| Error::invalid("link", format!("`{pair}` is not key=value")))?;
-        let bad = |what: &str| Error::invalid("link", format!("{key}=`{value}` is not {what}"));
-        match key {
-            "v" => {
-                let v: u32 = value.parse().map_err(|_| bad("a version number"))?;
-                if v > CONFIG_VERSION {
-                    return Err(Error::invalid(
-                        "link",
-                        format!("made by a newer bpfree (format {v}, this page reads {CONFIG_VERSION})"),
-                    ));
-                }
-            }
-            "dataset" => cfg.dataset = value.to_string(),
-            "algo" => cfg.algorithm = value.to_string(),
-            "seed" => cfg.seed = value.parse().map_err(|_| bad("a whole number"))?,
-            "backend" => cfg.backend = BackendChoice::parse(value)?,
-            "epochs" => cfg.epochs = value.parse().map_err(|_| bad("a whole number"))?,
-            "batch" => cfg.batch_size = value.parse().ok().filter(|&b| b > 0).ok_or_else(|| bad("a batch size"))?,
-            "lr" => {
-                let lr: f32 = value
-                    .parse()
-                    .ok()
-                    .filter(|v: &f32| v.is_finite() && *v > 0.0)
-                    .ok_or_else(|| bad("a learning rate"))?;
-                cfg.optimizer = match cfg.optimizer {
-                    OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, decoupled, .. } => {
-                        OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay, decoupled }
-                    }
-                    OptimizerConfig::Sgd { momentum, weight_decay, .. } => {
-                        OptimizerConfig::Sgd { lr, momentum, weight_decay }
-                    }
-                };
-            }
-            "hidden" => {
-                cfg.model.hidden = value
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.parse::<usize>().ok().filter(|&w| (1..=1024).contains(&w)))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| bad("a list of layer widths (1..=1024)"))?;
-            }
-            "act" => {
-                cfg.model.activation = match value {
-                    "identity" => Activation::Identity,
-                    "relu" => Activation::Relu,
-                    "tanh" => Activation::Tanh,
-                    "sigmoid" => Activation::Sigmoid,
-                    "elu" => Activation::Elu,
-                    "gelu" => Activation::Gelu,
-                    "square" => Activation::Square,
-                    _ => return Err(bad("relu, tanh, sigmoid, elu, gelu or identity")),
-                }
-            }
-            "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,
-            "noise" => cfg.data.noise = value.parse().map_err(|_| bad("a number"))?,
-            "model" => match GnnKind::parse(value) {
-                Ok(kind) => cfg.graph.model = kind,
-                Err(_) => cfg.arch = Architecture::parse(value)?,
-            },
-            "layers" => {
-                cfg.graph.layers =
-                    value.parse().ok().filter(|l| (1..=8).contains(l)).ok_or_else(|| bad("a depth from 1 to 8"))?
-            }
-            "fold" => {
-                cfg.graph.fold = value.parse().ok().filter(|f| *f < 10).ok_or_else(|| bad("a fold from 0 to 9"))?
-            }
-            "clip" => {
-                cfg.grad_clip = value
-                    .parse()
-                    .ok()
-                    .filter(|c: &f32| c.is_finite() && *c >= 0.0)
-                    .ok_or_else(|| bad("a clip norm"))?;
-                cfg.ccl.feedback_clip = cfg.grad_clip;
-            }
-            "fblr" => {
-                cfg.ccl.feedback_lr = value
-                    .parse()
-                    .ok()
-                    .filter(|v: &f32| v.is_finite() && *v >= 0.0)
-                    .ok_or_else(|| bad("a learning rate"))?
-            }
-            "limit" => cfg.train_limit = value.parse().map_err(|_| bad("a whole number"))?,
-            "select" => cfg.selection = Selection::parse(value).map_err(|_| bad("val-loss or val-accuracy"))?,
-            "embed" => cfg.noprop.embedding = parse_embedding(value)?,
-            "width" => {
-                cfg.noprop.width = value
-                    .parse()
-                    .ok()
-                    .filter(|w: &f32| *w > 0.0 && *w <= 4.0)
-                    .ok_or_else(|| bad("a width multiplier in (0, 4]"))?
-            }
-            "blocks" => {
-                cfg.noprop.blocks =
-                    value.parse().ok().filter(|b| (1..=50).contains(b)).ok_or_else(|| bad("1 to 50 blocks"))?
-            }
-            "steps" => {
-                cfg.noprop.inference_steps = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=10_000).contains(n))
-                    .ok_or_else(|| bad("1 to 10,000 sampler steps"))?
-            }
-            _ => return Err(Error::invalid("link", format!("unknown key `{key}`"))),
+    let dataset = match find("dataset") {
+        Some(d) if crate::data::dataset_info(d).is_ok() => d.to_string(),
+        Some(d) => {
+            notes.push(format!("dataset=`{d}` is not a dataset bpfree knows; {} is loaded instead", base.dataset));
+            base.dataset.clone()
+        }
+        None => base.dataset.clone(),
+    };
+    let kind = crate::data::dataset_info(&dataset)?.kind;
+    // `model` is an architecture (mlp, cnn, autoencoder, noprop) or, on graphs, a layer kind (gcn, sage, gat).
+    let arch = find("model").and_then(|m| Architecture::parse(m).ok()).unwrap_or_default();
+    let link_task = find("task") == Some("link") || find("algo").is_some_and(|a| a.starts_with("forwardgnn-lp-"));
+    let algorithm = match find("algo").map(|a| (a, algorithm_info(a))) {
+        Some((_, Ok(a))) if a.supports(kind) => a.id,
+        Some((a, found)) => {
+            let instead = fallback(Task::of(kind, link_task), arch).id;
+            let why = if found.is_ok() {
+                format!("does not train on {dataset}")
+            } else {
+                "is not an algorithm bpfree knows".into()
+            };
+            notes.push(format!("algo=`{a}` {why}; {instead} is loaded instead"));
+            instead
+        }
+        None => backprop_baseline().id, // links leave the default algorithm out
+    };
+    let mut cfg = crate::algorithms::preset_for(algorithm, &dataset, arch);
+    let mut unknown = Vec::new();
+    for (key, value) in &pairs {
+        if matches!(key.as_str(), "v" | "dataset" | "algo") {
+            continue; // read above
+        }
+        let mut trial = cfg.clone();
+        match keys::set(&mut trial, key, value).and_then(|known| trial.validate().map(|()| known)) {
+            Ok(true) => cfg = trial,
+            Ok(false) => unknown.push(format!("`{key}`")),
+            Err(e) => notes.push(format!("{e}; the preset's value is kept")),
         }
     }
-    let kind = crate::data::dataset_info(&cfg.dataset)?.kind;
-    if !crate::algorithms::algorithm_info(&cfg.algorithm)?.supports(kind) {
-        return Err(Error::invalid("link", format!("{} does not train on {}", cfg.algorithm, cfg.dataset)));
+    if kind == DatasetKind::Graph
+        && !algorithm_info(&cfg.algorithm).is_ok_and(|a| a.does(Task::of(kind, cfg.graph.link)))
+    {
+        cfg.graph.link = !cfg.graph.link;
+        notes.push(format!("{} does not do that task; its own is kept", cfg.algorithm));
     }
-    Ok(cfg)
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "ignored {} this version does not know: {}",
+            plural(unknown.len(), "key"),
+            unknown.join(", ")
+        ));
+    }
+    cfg.validate()?;
+    Ok(LinkRead { config: cfg, notes })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("a {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Reads a link strictly: like [`read`], but any note is an error (tests, and places where nothing may be
+/// silently dropped).
+pub fn decode(link: &str) -> Result<RunConfig> {
+    let read = read(link)?;
+    match read.notes.first() {
+        None => Ok(read.config),
+        Some(note) => Err(Error::invalid("link", note.clone())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Selection;
+    use crate::nn::{GnnKind, OptimizerConfig};
 
     #[test]
     fn noprop_links_round_trip() {

@@ -1,0 +1,68 @@
+//! The command line as a user meets it: `--help` on every subcommand and `--version` exit 0; a bad flag or value
+//! gets a message that names it (and the closest valid flag) and exit code 2, before anything is allocated; a
+//! missing data file points at `--data`; a share link runs natively; a run whose loss stops being a number exits
+//! with an error.
+
+use std::process::{Command, Output};
+
+fn bpfree(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bpfree")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn fails_with(args: &[&str], message: &str) {
+    let out = bpfree(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(message), "{args:?}: expected `{message}` in: {stderr}");
+}
+
+#[test]
+fn help_on_every_subcommand_and_version() {
+    for command in ["train", "repro", "bench", "info", "list"] {
+        let out = bpfree(&[command, "--help"]);
+        assert!(out.status.success(), "{command} --help");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("bpfree {command}")), "{command} --help printed: {text}");
+    }
+    let out = bpfree(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("bpfree {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn bad_flags_and_values_are_named() {
+    fails_with(&["train", "--epoch", "3"], "unknown flag `--epoch` (did you mean `--epochs`?");
+    fails_with(&["trian"], "`trian` (did you mean `train`?");
+    fails_with(&["train", "--lr", "NaN"], "learning rate: NaN");
+    fails_with(&["train", "--lr", "-1"], "learning rate: -1");
+    fails_with(&["train", "--clip", "-1"], "gradient clip: -1");
+    fails_with(&["train", "--hidden", "100000"], "hidden layer width: 100000 (use 1 to 4096)");
+    fails_with(&["train", "--hidden", &["64"; 40].join(",")], "hidden layers: 40 (use 0 to 16)");
+    fails_with(&["train", "--batch", "0"], "batch size: 0");
+    fails_with(&["repro", "forwardgnn", "--layers", "5"], "the paper's tables have depths 1 to 4");
+    fails_with(&["train", "--dataset", "mnist", "--data", "/nonexistent"], "--data DIR or the BPFREE_DATA");
+}
+
+#[test]
+fn a_link_runs_natively_as_its_flags_do() {
+    let last = |out: Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut summary: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        summary.as_object_mut().unwrap().remove("seconds");
+        (text.lines().count(), summary, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (n, by_flags, _) =
+        last(bpfree(&["train", "--dataset", "spiral", "--seed", "3", "--epochs", "4", "--backend", "cpu"]));
+    let link = "http://127.0.0.1:8080/?dataset=spiral&seed=3&epochs=4&utm_source=mail&backend=cpu";
+    let (m, by_link, notes) = last(bpfree(&["train", "--link", link]));
+    assert_eq!((n, by_flags), (m, by_link));
+    assert!(notes.contains("note: ignored a key this version does not know: `utm_source`"), "{notes}");
+}
+
+#[test]
+fn a_diverging_run_exits_with_an_error() {
+    // SGD at lr 100 without clipping: the weights overflow within a few epochs
+    let args = ["train", "--algo", "ccl", "--dataset", "moons", "--lr", "100", "--clip", "0", "--epochs", "50"];
+    fails_with(&[&args[..], &["--backend", "cpu"]].concat(), "diverged");
+}
