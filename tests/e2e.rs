@@ -33,9 +33,11 @@ fn page_trains_on_webgpu_and_loss_falls() {
     let s = driver.session(caps);
     let url = format!("http://127.0.0.1:{port}/");
 
-    // A broken share link shows a message in the page and loads the defaults.
+    // A link with a bad value loads the rest and names the value in the page; a newer format is refused whole.
     driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?seed=abc")}));
-    s.wait_for("the broken-link banner", 30, |s| s.text("#error-banner").contains("could not be read"));
+    s.wait_for("the bad-value banner", 30, |s| s.text("#error-banner").contains("seed=`abc` is not a whole number"));
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?v=99")}));
+    s.wait_for("the newer-format banner", 30, |s| s.text("#error-banner").contains("could not be read"));
 
     driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
     let adapter = s.wait_for_adapter();
@@ -205,6 +207,23 @@ fn page_trains_on_webgpu_and_loss_falls() {
     let shot = driver.get(&format!("/session/{}/screenshot", s.id));
     let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
     std::fs::write(root.join("target").join("e2e-noprop-screenshot.png"), png).unwrap();
+
+    // A link that picked up tracking tags and %-encoding on its way (issue #29) loads its run and names what it
+    // ignored.
+    let shared = format!("{url}?dataset=spiral&seed=3&hidden=32%2C32&utm_source=slides&fbclid=x1&autostart=1");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": shared}));
+    s.wait_for_adapter();
+    let value = |id: &str| s.script(&format!("return document.getElementById('{id}').value;"));
+    assert_eq!((value("seed-input"), value("hidden-select")), (json!("3"), json!("32,32")), "the link's run");
+    let banner = s.text("#error-banner");
+    println!("shared link with tracking tags: {banner}");
+    assert!(banner.contains("`utm_source`") && banner.contains("`fbclid`"), "{banner}");
+    s.wait_for("autostart=1 to train", 60, |s| s.epoch() >= 1);
+    s.click("#copy-link-button");
+    s.wait_for("the copy to answer", 10, |s| {
+        s.text("#copy-link-button").contains("copied") || s.text("#error-banner").contains("did not allow copying")
+    });
+    println!("copy link: {} / {}", s.text("#copy-link-button"), s.text("#error-banner"));
 
     let errors = s.script("return window.__bpfreeErrors;");
     assert_eq!(errors, json!([]), "console errors in the page");

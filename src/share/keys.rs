@@ -69,6 +69,12 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
             cfg.graph.layers =
                 value.parse().ok().filter(|l| (1..=8).contains(l)).ok_or_else(|| bad("a depth from 1 to 8"))?
         }
+        // the page starts training on open; not a setting of the run
+        "autostart" => {
+            if !matches!(value, "0" | "1") {
+                return Err(bad("0 or 1"));
+            }
+        }
         "task" => {
             cfg.graph.link = match value {
                 "link" => true,

@@ -19,6 +19,24 @@ pub fn config_from_location() -> (RunConfig, Option<String>) {
     }
 }
 
+/// True when the link asks the page to start training on open (`autostart=1`).
+pub fn autostart_requested() -> bool {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, v)| k == "autostart" && v == "1")
+}
+
+/// Copies the page's address (the link that replays this run) to the clipboard; resolves to an error message
+/// when the browser refuses (no clipboard in an insecure context, or no permission).
+pub async fn copy_link() -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let href = window.location().href().map_err(|_| "no address")?;
+    let promise = window.navigator().clipboard().write_text(&href);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| format!("This browser did not allow copying; the link is the address bar: {href}"))
+}
+
 /// Replaces the address bar's query with `cfg` (no reload, no history entry).
 pub fn write_location(cfg: &RunConfig) {
     let Some(window) = web_sys::window() else { return };

@@ -1,4 +1,5 @@
-//! Train / Pause / Step / Reset. Train and Step start the page's training loop; Reset drops the run.
+//! Train / Pause / Step / Reset / Copy link. Train and Step start the page's training loop (also on open for a link
+//! with `autostart=1`); Reset drops the run; Copy link puts the link that replays the run on the clipboard.
 
 use super::{train_loop, AdapterProbe, Session, TrainState};
 use crate::config::RunConfig;
@@ -24,6 +25,26 @@ pub fn RunButtons() -> impl IntoView {
     };
     let on_step = move |_| train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), true);
     let on_reset = move |_| train_loop::reset(session, state, &config.get_untracked());
+    let copied = RwSignal::new(false);
+    let on_copy = move |_| {
+        leptos::task::spawn_local(async move {
+            match super::address_bar::copy_link().await {
+                Ok(()) => copied.set(true),
+                Err(message) => state.update(|s| s.error = Some(message)),
+            }
+        })
+    };
+    // a link with `autostart=1` trains as soon as the backend is known
+    let autostart = StoredValue::new(super::address_bar::autostart_requested());
+    Effect::new(move |_| {
+        if ready() && autostart.get_value() {
+            autostart.set_value(false);
+            // keep what the link reader said about the link (starting a run clears the banner)
+            let notes = state.with_untracked(|s| s.error.clone());
+            train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), false);
+            state.update(|s| s.error = s.error.take().or(notes));
+        }
+    });
 
     view! {
         <div class="buttons">
@@ -32,6 +53,9 @@ pub fn RunButtons() -> impl IntoView {
             </button>
             <button id="step-button" on:click=on_step disabled=move || running() || !ready() || spent()>"Step (1 epoch)"</button>
             <button id="reset-button" on:click=on_reset>"Reset"</button>
+            <button id="copy-link-button" on:click=on_copy title="Copy the link that replays this run">
+                {move || if copied.get() { "Link copied ✓" } else { "Copy link" }}
+            </button>
         </div>
     }
 }
