@@ -19,7 +19,7 @@
 //! Validation pairs are scored on the training graph, test pairs on training ∪ validation edges.
 
 use super::lp_pairs::{LinkObjective, PairIndex};
-use super::topdown::{update_phases, Pass, TEST_TIME_STEPS};
+use super::topdown::{learn_relu_layer, top_input_step, Pass, TopInput, TEST_TIME_STEPS};
 use super::{paper_adam, rows_input, EvalScores, NodeLearner, HIDDEN, LN_EPS};
 use crate::data::LinkTask;
 use crate::error::{Error, Result};
@@ -256,36 +256,44 @@ impl LpTopInput {
         sum.ok_or_else(|| Error::invalid("link", "no scores"))
     }
 
+    /// One CE-Top-To-Input time step on split `s` (training: the training graph).
     fn step(&mut self, s: usize, states: &[Tensor], pass: Pass) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
-        let depth = self.layers.len();
         let (learn, bottom) = match pass {
             Pass::Learn => (true, self.x.try_clone()?),
             Pass::Infer { bottom } => (false, bottom.try_clone()?),
         };
-        let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
-        let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
-        for phase in update_phases(depth) {
-            for l in phase {
-                let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
-                let above = fresh.get(l + 1).and_then(Option::as_ref).or(states.get(l + 1));
-                let x = self.input(l, below, above, &bottom)?;
-                let h = if learn {
-                    let z = self.layers[l].forward(&self.data.train_graph, x)?;
-                    let h = activation(&z, Activation::Relu)?;
-                    let (loss, grad) = self.data.train.loss(&h)?;
-                    let grad_z = activation_backward(&z, &grad, Activation::Relu)?;
-                    self.layers[l].backward_params(&self.data.train_graph, &grad_z)?;
-                    self.optimizers[l].step(self.layers[l].params_mut())?;
-                    losses[l] = Some(loss);
-                    h
-                } else {
-                    activation(&self.layers[l].infer(self.data.graph(s), &x)?, Activation::Relu)?
-                };
-                fresh[l] = Some(h);
-            }
-        }
-        let new = fresh.into_iter().map(|h| h.ok_or_else(|| Error::invalid("top-down", "layer not updated")));
-        Ok((new.collect::<Result<_>>()?, losses.into_iter().flatten().collect()))
+        top_input_step(&mut OnSplit { learner: self, split: s }, states, learn, &bottom)
+    }
+}
+
+/// The CE-Top-To-Input learner evaluated on one split (0 validation, 1 test).
+struct OnSplit<'a> {
+    learner: &'a mut LpTopInput,
+    split: usize,
+}
+
+impl TopInput for OnSplit<'_> {
+    fn depth(&self) -> usize {
+        self.learner.layers.len()
+    }
+
+    fn layer_input(
+        &self,
+        l: usize,
+        below: Option<&Tensor>,
+        above: Option<&Tensor>,
+        bottom: &Features,
+    ) -> Result<Features> {
+        self.learner.input(l, below, above, bottom)
+    }
+
+    fn learn_layer(&mut self, l: usize, x: Features) -> Result<(Tensor, Tensor)> {
+        let LpTopInput { layers, optimizers, data, .. } = &mut *self.learner;
+        learn_relu_layer(&mut layers[l], &mut optimizers[l], &data.train_graph, x, |h| data.train.loss(h))
+    }
+
+    fn infer_layer(&self, l: usize, x: &Features) -> Result<Tensor> {
+        activation(&self.learner.layers[l].infer(self.learner.data.graph(self.split), x)?, Activation::Relu)
     }
 }
 

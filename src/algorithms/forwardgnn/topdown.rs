@@ -167,35 +167,11 @@ impl ForwardTopDown {
 
     /// One Top-To-Input time step over `states`. Returns the new states and the layer losses (when learning).
     fn step_to_input(&mut self, states: &[Tensor], pass: Pass) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
-        let depth = self.layers.len();
         let (learn, bottom) = match pass {
             Pass::Learn => (true, self.bottom.try_clone()?),
             Pass::Infer { bottom } => (false, bottom.try_clone()?),
         };
-        let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
-        let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
-        for phase in update_phases(depth) {
-            for l in phase {
-                let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
-                let above = if l + 1 < depth { fresh[l + 1].as_ref().or(states.get(l + 1)) } else { None };
-                let x = self.input(l, below, above, &bottom)?;
-                let h = if learn {
-                    let z = self.layers[l].forward(&self.graph, x)?;
-                    let h = activation(&z, Activation::Relu)?;
-                    let (loss, grad_h) = sf_loss(&h, &self.targets)?;
-                    let grad_z = activation_backward(&z, &grad_h, Activation::Relu)?;
-                    self.layers[l].backward_params(&self.graph, &grad_z)?;
-                    self.optimizers[l].step(self.layers[l].params_mut())?;
-                    losses[l] = Some(loss);
-                    h
-                } else {
-                    activation(&self.layers[l].infer(&self.graph, &x)?, Activation::Relu)?
-                };
-                fresh[l] = Some(h);
-            }
-        }
-        let new = fresh.into_iter().map(|h| h.ok_or_else(|| Error::invalid("top-down", "layer not updated")));
-        Ok((new.collect::<Result<_>>()?, losses.into_iter().flatten().collect()))
+        top_input_step(self, states, learn, &bottom)
     }
 
     /// Top-To-Loss: `u = mean(z, S_{l+1}, …, S_L)` for layer `l` (0-based).
@@ -310,5 +286,98 @@ impl NodeLearner for ForwardTopDown {
 
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
+    }
+}
+
+/// What one Top-To-Input time step asks of its learner: SF-Top-To-Input on nodes ([`ForwardTopDown`]) and
+/// CE-Top-To-Input on links (`super::lp::LpTopInput`).
+pub(crate) trait TopInput {
+    /// Layers of the model.
+    fn depth(&self) -> usize;
+    /// Layer `l`'s input from the freshest states below and above it; `bottom` stands for the input of layer 1.
+    fn layer_input(
+        &self,
+        l: usize,
+        below: Option<&Tensor>,
+        above: Option<&Tensor>,
+        bottom: &Features,
+    ) -> Result<Features>;
+    /// Trains layer `l` on `x` by its local loss (one optimiser step); returns its output and the loss.
+    fn learn_layer(&mut self, l: usize, x: Features) -> Result<(Tensor, Tensor)>;
+    /// Layer `l`'s output on `x`, without training.
+    fn infer_layer(&self, l: usize, x: &Features) -> Result<Tensor>;
+}
+
+/// One Top-To-Input time step over `states` (docs/algorithms/forwardgnn.md, Eqs. (12) and (18)): the layers update
+/// in the phases of [`update_phases`], each reading the freshest state below and above it. Returns the new states
+/// and, when `learn`, the layers' losses.
+pub(crate) fn top_input_step(
+    m: &mut impl TopInput,
+    states: &[Tensor],
+    learn: bool,
+    bottom: &Features,
+) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
+    let depth = m.depth();
+    let mut fresh: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
+    let mut losses: Vec<Option<Tensor>> = (0..depth).map(|_| None).collect();
+    for phase in update_phases(depth) {
+        for l in phase {
+            let below = if l == 0 { None } else { fresh[l - 1].as_ref().or(states.get(l - 1)) };
+            let above = if l + 1 < depth { fresh[l + 1].as_ref().or(states.get(l + 1)) } else { None };
+            let x = m.layer_input(l, below, above, bottom)?;
+            let h = if learn {
+                let (h, loss) = m.learn_layer(l, x)?;
+                losses[l] = Some(loss);
+                h
+            } else {
+                m.infer_layer(l, &x)?
+            };
+            fresh[l] = Some(h);
+        }
+    }
+    let new = fresh.into_iter().map(|h| h.ok_or_else(|| Error::invalid("top-down", "layer not updated")));
+    Ok((new.collect::<Result<_>>()?, losses.into_iter().flatten().collect()))
+}
+
+/// Trains one GNN layer by a local loss on its ReLU output: forward on `graph`, `loss(h)` (the loss and `dL/dh`),
+/// backward, one optimiser step. Returns `h` and the loss.
+pub(crate) fn learn_relu_layer(
+    layer: &mut GnnConv,
+    optimizer: &mut Optimizer,
+    graph: &GnnGraph,
+    x: Features,
+    loss: impl FnOnce(&Tensor) -> Result<(Tensor, Tensor)>,
+) -> Result<(Tensor, Tensor)> {
+    let z = layer.forward(graph, x)?;
+    let h = activation(&z, Activation::Relu)?;
+    let (value, grad_h) = loss(&h)?;
+    let grad_z = activation_backward(&z, &grad_h, Activation::Relu)?;
+    layer.backward_params(graph, &grad_z)?;
+    optimizer.step(layer.params_mut())?;
+    Ok((h, value))
+}
+
+impl TopInput for ForwardTopDown {
+    fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn layer_input(
+        &self,
+        l: usize,
+        below: Option<&Tensor>,
+        above: Option<&Tensor>,
+        bottom: &Features,
+    ) -> Result<Features> {
+        self.input(l, below, above, bottom)
+    }
+
+    fn learn_layer(&mut self, l: usize, x: Features) -> Result<(Tensor, Tensor)> {
+        let targets = &self.targets;
+        learn_relu_layer(&mut self.layers[l], &mut self.optimizers[l], &self.graph, x, |h| sf_loss(h, targets))
+    }
+
+    fn infer_layer(&self, l: usize, x: &Features) -> Result<Tensor> {
+        activation(&self.layers[l].infer(&self.graph, x)?, Activation::Relu)
     }
 }

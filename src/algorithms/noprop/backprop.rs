@@ -7,8 +7,7 @@
 //! ours). Every block's activations are alive at once during the backward pass: the memory cost NoProp avoids
 //! (the paper's Table 2).
 
-use super::dt::net_shape;
-use super::net::{DenoiseNet, NetKind};
+use super::net::{net_shape, DenoiseNet, NetKind};
 use super::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use crate::algorithms::{Algorithm, Problem};
 use crate::config::{EmbeddingKind, RunConfig};

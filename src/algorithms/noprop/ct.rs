@@ -14,7 +14,7 @@
 //! Inference (Eq. (17)): the ancestral sampler (the paper's Eq. 3) on a uniform grid of N steps with the learned ᾱ,
 //! `z ← a û + b z + √c ε`, prediction `argmax(W_out z_1 + b_out)`.
 
-use super::fm::{constant_time, continuous_parts, draw_times, SamplerStart};
+use super::continuous::{constant_time, continuous_parts, draw_times, SamplerStart};
 use super::net::DenoiseNet;
 use super::schedule::LearnedSchedule;
 use super::{combine, denoise, next_seed, row_dots, transition, LabelEmbedding, SamplerSeeds};

@@ -14,13 +14,13 @@
 //!
 //! Inference (Eq. (11)): `z_0 ~ N(0, I)`, `z_t = a_t û_t + b_t z_{t-1} + √c_t ε`, prediction `W_out z_T + b_out`.
 
-use super::net::{DenoiseNet, NetKind, NetShape};
+use super::net::{net_shape, DenoiseNet, NetKind};
 use super::{
     combine, denoise, next_seed, noisy_label, CosineSchedule, LabelEmbedding, SamplerSeeds, ETA_DT, LEARNED_SNR_CAP,
 };
 use crate::algorithms::{Algorithm, Denoising, Problem, Views};
 use crate::config::RunConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::nn::{Linear, Optimizer, Param};
 use crate::rng::Rng;
 use crate::tensor::{
@@ -54,22 +54,6 @@ pub(crate) fn defaults(cfg: &mut RunConfig) {
 
 pub(crate) fn build(cfg: &RunConfig, p: Problem, d: &Device, rng: &mut Rng) -> Result<Box<dyn Algorithm>> {
     Ok(Box::new(NoPropDt::new(cfg, p, d, rng)?))
-}
-
-/// The network shape of a NoProp run on `problem`.
-pub fn net_shape(cfg: &RunConfig, problem: Problem, kind: NetKind) -> Result<NetShape> {
-    let image = problem.image.ok_or_else(|| Error::invalid("dataset", "NoProp trains on image datasets"))?;
-    let pixels = image.iter().product();
-    if !(cfg.noprop.width > 0.0 && cfg.noprop.width <= 4.0) {
-        return Err(Error::invalid("width", format!("{} (use a multiplier in (0, 4])", cfg.noprop.width)));
-    }
-    Ok(NetShape {
-        image,
-        classes: problem.classes,
-        dim: super::embedding_dim(cfg.noprop.embedding, problem.classes, pixels),
-        width: cfg.noprop.width,
-        kind,
-    })
 }
 
 impl NoPropDt {

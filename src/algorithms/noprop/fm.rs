@@ -9,8 +9,8 @@
 //! coupled L2 (the paper's Table 3). Inference (Eq. (20)): Euler steps `z ← z + v/N` from `z_0 ~ N(0, I)`, prediction =
 //! the class embedding nearest to `z_1`; the logits returned are `-‖z - u_y‖²` up to a per-row constant.
 
-use super::dt::net_shape;
-use super::net::{time_embedding, DenoiseNet, NetKind, TIME_EMBEDDING};
+use super::continuous::{constant_time, continuous_parts, draw_times, SamplerStart};
+use super::net::DenoiseNet;
 use super::{combine, next_seed, LabelEmbedding, SamplerSeeds};
 use crate::algorithms::{Algorithm, Denoising, Problem, Views};
 use crate::config::RunConfig;
@@ -22,64 +22,6 @@ use crate::tensor::{
     Reduction, Tensor,
 };
 use ndarray::ArrayView2;
-
-/// Per-example times `t_i ~ U(0, 1)` as a `B x 1` tensor and their `B x 64` embedding.
-pub fn draw_times(device: &Device, rows: usize, rng: &mut Rng) -> Result<(Vec<f32>, Tensor, Tensor)> {
-    let ts: Vec<f32> = (0..rows).map(|_| rng.uniform(0.0, 1.0)).collect();
-    let col = device.tensor(rows, 1, &ts)?;
-    let emb = device.tensor(rows, TIME_EMBEDDING, &time_embedding(&ts))?;
-    Ok((ts, col, emb))
-}
-
-/// The same time for every row: a `B x 64` embedding.
-pub fn constant_time(device: &Device, rows: usize, t: f32) -> Result<Tensor> {
-    let one = time_embedding(&[t]);
-    let all: Vec<f32> = (0..rows).flat_map(|_| one.iter().copied()).collect();
-    device.tensor(rows, TIME_EMBEDDING, &all)
-}
-
-/// The parts NoProp-CT and -FM share (the CT/FM network of docs/algorithms/noprop.md, "Architectures and
-/// hyper-parameters"): the network, the label embedding and the
-/// classifier, drawn from `rng` in this order.
-pub fn continuous_parts(
-    cfg: &RunConfig,
-    problem: Problem,
-    device: &Device,
-    rng: &mut Rng,
-) -> Result<(DenoiseNet, LabelEmbedding, Linear)> {
-    let shape = net_shape(cfg, problem, NetKind::Continuous)?;
-    let net = DenoiseNet::new(device, shape, rng)?;
-    let embedding = LabelEmbedding::new(device, cfg.noprop.embedding, problem.classes, shape.pixels(), rng)?;
-    let head = Linear::torch(device, shape.dim, problem.classes, rng)?;
-    Ok((net, embedding, head))
-}
-
-/// What a CT or FM sampler starts from: its own generator (one per call, see [`SamplerSeeds`]), `z_0 ~ N(0, I)`,
-/// the image features (computed once for every step) and every how many steps a checkpoint is kept.
-pub struct SamplerStart {
-    pub rng: Rng,
-    pub z: Tensor,
-    pub features: Tensor,
-    pub every: usize,
-}
-
-impl SamplerStart {
-    /// The start of a sampler of `steps` steps over the images `x`, keeping `checkpoints` of them.
-    pub fn new(
-        net: &DenoiseNet,
-        embed: &Tensor,
-        seeds: &SamplerSeeds,
-        x: &Tensor,
-        steps: usize,
-        checkpoints: usize,
-    ) -> Result<Self> {
-        let mut rng = Rng::new(seeds.next());
-        let normal = Distribution::Normal { mean: 0.0, std: 1.0 };
-        let z = random(&x.device(), x.rows(), embed.cols(), normal, next_seed(&mut rng))?;
-        let features = net.image_features(x)?;
-        Ok(SamplerStart { rng, z, features, every: (steps / checkpoints.max(1)).max(1) })
-    }
-}
 
 /// `-‖z - u_y‖² + ‖z‖²  = 2 z·u_y - ‖u_y‖²` for every class: logits whose argmax is the nearest embedding.
 pub fn nearest_embedding_logits(z: &Tensor, embed: &Tensor) -> Result<Tensor> {

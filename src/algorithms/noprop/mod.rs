@@ -10,6 +10,7 @@
 //! noise schedule [`schedule`].
 
 pub mod backprop;
+pub mod continuous;
 pub mod ct;
 pub mod dt;
 pub mod fm;

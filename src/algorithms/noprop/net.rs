@@ -12,6 +12,8 @@
 //!
 //! `width` scales every channel count and hidden width (1 = the paper); the page's light preset uses less.
 
+use crate::algorithms::Problem;
+use crate::config::RunConfig;
 use crate::error::{Error, Result};
 use crate::nn::{ActivationLayer, BatchNorm, Conv2d, Dropout, Layer, Linear, MaxPool2x2, Param, Sequential};
 use crate::rng::Rng;
@@ -276,4 +278,20 @@ impl DenoiseNet {
     pub fn count(&self) -> usize {
         self.params
     }
+}
+
+/// The network shape of a NoProp run on `problem`.
+pub fn net_shape(cfg: &RunConfig, problem: Problem, kind: NetKind) -> Result<NetShape> {
+    let image = problem.image.ok_or_else(|| Error::invalid("dataset", "NoProp trains on image datasets"))?;
+    let pixels = image.iter().product();
+    if !(cfg.noprop.width > 0.0 && cfg.noprop.width <= 4.0) {
+        return Err(Error::invalid("width", format!("{} (use a multiplier in (0, 4])", cfg.noprop.width)));
+    }
+    Ok(NetShape {
+        image,
+        classes: problem.classes,
+        dim: super::embedding_dim(cfg.noprop.embedding, problem.classes, pixels),
+        width: cfg.noprop.width,
+        kind,
+    })
 }
