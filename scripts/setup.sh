@@ -53,6 +53,7 @@ if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+apt_install python3   # scripts/csp.py, Trunk's post-build hook (the page's Content-Security-Policy)
 cargo_install wasm-bindgen-cli "$(wasm_bindgen_version)" wasm-bindgen   # no --locked: see shared TOOLCHAIN.md §6
 cargo_install trunk "$TRUNK_VERSION" trunk --locked
 if ! has_version wasm-opt "version_$BINARYEN_VERSION"; then

@@ -23,7 +23,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
         "{} has no index.html: run `trunk build --release` first",
         dist.display()
     );
-    let port = serve(dist);
+    let port = serve(dist.clone());
     let driver = Driver::start();
     let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--enable-unsafe-webgpu",
@@ -226,7 +226,61 @@ fn page_trains_on_webgpu_and_loss_falls() {
     println!("copy link: {} / {}", s.text("#copy-link-button"), s.text("#error-banner"));
 
     let errors = s.script("return window.__bpfreeErrors;");
-    assert_eq!(errors, json!([]), "console errors in the page");
+    assert_eq!(errors, json!([]), "console errors (CSP violations included) in the page");
+
+    // The page runs under its Content-Security-Policy, which lists the inline scripts by hash (scripts/csp.py).
+    let csp = s.script(
+        "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').getAttribute('content');",
+    );
+    let csp = csp.as_str().unwrap_or_default().to_string();
+    println!("Content-Security-Policy: {csp}");
+    assert!(csp.contains("default-src 'self'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 2, "Trunk's loader and the error recorder, by hash: {csp}");
+    assert!(!csp.contains("inline-script-hashes"), "the post-build hook did not run: {csp}");
+    // ...and a script injected at run time (as an XSS would) is refused and recorded.
+    s.script("const x = document.createElement('script'); x.textContent = 'window.__injected = 1;'; document.head.appendChild(x); return null;");
+    s.wait_for("the violation to be recorded", 10, |s| s.script("return window.__bpfreeErrors.length;") != json!(0));
+    let errors = s.script("return window.__bpfreeErrors;");
+    println!("injected inline script: {errors}");
+    assert!(errors.to_string().contains("CSP violation: script-src"), "{errors}");
+    assert_eq!(s.script("return window.__injected === undefined;"), json!(true));
+
+    // A damaged data file is refused by name, even with SHA256SUMS on the server changed to match it: the
+    // digests are compiled into the page.
+    let damaged = damaged_copy(&dist);
+    let port = serve(damaged.clone());
+    driver.post(
+        &format!("/session/{}/url", s.id),
+        json!({"url": format!("http://127.0.0.1:{port}/?dataset=karate&algo=forwardgnn-sf&autostart=1")}),
+    );
+    s.wait_for("the checksum banner", 60, |s| s.text("#error-banner").contains("checksum mismatch"));
+    let banner = s.text("#error-banner");
+    println!("damaged karate.bin: {banner}");
+    assert!(banner.contains("data/graphs/karate/karate.bin"), "{banner}");
+    std::fs::remove_dir_all(damaged).ok();
+}
+
+/// A copy of the built page whose `graphs/karate/karate.bin` has one bit flipped and whose `SHA256SUMS` was
+/// rewritten to match it.
+fn damaged_copy(dist: &Path) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("bpfree-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(out.join("data/graphs/karate")).unwrap();
+    for entry in std::fs::read_dir(dist).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, out.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(dist.join("data/graphs/karate/karate.json"), out.join("data/graphs/karate/karate.json")).unwrap();
+    let mut bin = std::fs::read(dist.join("data/graphs/karate/karate.bin")).unwrap();
+    bin[0] ^= 1;
+    std::fs::write(out.join("data/graphs/karate/karate.bin"), &bin).unwrap();
+    std::fs::write(
+        out.join("data/SHA256SUMS"),
+        format!("{}  graphs/karate/karate.bin\n", bpfree::data::sha256_hex(&bin)),
+    )
+    .unwrap();
+    out
 }
 
 /// Opens `query` in a fresh headless Chromium on the built page, presses Step `epochs` times and returns the test

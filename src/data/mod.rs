@@ -4,6 +4,7 @@
 //! the caller hands over the bytes of [`DatasetInfo::files`] (the CLI reads them from disk, the page fetches
 //! them), so the same code runs natively and in the browser.
 
+mod checksums;
 mod graph;
 mod graph_layout;
 mod images;
@@ -12,6 +13,7 @@ mod node_task;
 mod sbm;
 mod synthetic;
 
+pub use checksums::{expected_sha256, sha256_hex, verify, SHA256SUMS};
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN, MAX_EDGES, MAX_FEATURES, MAX_NODES};
 pub use graph_layout::force_layout;
 pub use images::{
@@ -248,9 +250,60 @@ pub fn load_graph(id: &str, files: &DataFiles) -> Result<Graph> {
     parse_graph(&paths[0], get(&paths[0])?, get(&paths[1])?)
 }
 
-/// Reads the files of dataset `id` from the data root `dir` (native only; the page fetches them).
+/// Where the command line reads data (native only): `www/data` unless `--data DIR` or `BPFREE_DATA` names another
+/// folder, and whether the files are checked against the built-in checksums (always, unless
+/// `--unverified-data`).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Debug)]
+pub struct DataRoot {
+    /// The folder holding `images/` and `graphs/`.
+    pub dir: std::path::PathBuf,
+    /// Check every file against [`SHA256SUMS`].
+    pub verify: bool,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl DataRoot {
+    /// A verified data root at `dir`.
+    pub fn new(dir: impl Into<std::path::PathBuf>) -> Self {
+        DataRoot { dir: dir.into(), verify: true }
+    }
+
+    /// `BPFREE_DATA` if set, else `www/data` (verified).
+    pub fn from_env() -> Self {
+        Self::new(std::env::var_os("BPFREE_DATA").map_or_else(|| "www/data".into(), std::path::PathBuf::from))
+    }
+
+    /// The files of dataset `id`, checked unless [`DataRoot::verify`] is off.
+    pub fn read(&self, id: &str) -> Result<DataFiles> {
+        if self.verify {
+            read_files(id, &self.dir)
+        } else {
+            read_files_unverified(id, &self.dir)
+        }
+    }
+}
+
+/// Reads the files of dataset `id` from the data root `dir` (native only; the page fetches them) and checks each
+/// against the SHA-256 compiled into the binary ([`verify`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_files(id: &str, dir: &std::path::Path) -> Result<DataFiles> {
+    let files = read_files_unverified(id, dir)?;
+    for (rel, bytes) in &files {
+        verify(rel, bytes).map_err(|e| match e {
+            Error::Data { detail, .. } => Error::Data {
+                path: dir.join(rel).display().to_string(),
+                detail: format!("{detail} (fetch it again; for data of your own, pass --unverified-data)"),
+            },
+            other => other,
+        })?;
+    }
+    Ok(files)
+}
+
+/// [`read_files`] without the checksum check, for data of your own (`--unverified-data`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_files_unverified(id: &str, dir: &std::path::Path) -> Result<DataFiles> {
     let mut files = DataFiles::new();
     for rel in dataset_info(id)?.files() {
         let path = dir.join(&rel);

@@ -19,7 +19,7 @@ USAGE:
   bpfree train --algo ALGO --dataset DATASET [--model mlp|cnn|autoencoder] [--epochs N] [--seed S] [--backend auto|cpu|gpu]
                [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
-               [--select val-loss|val-accuracy]
+               [--select val-loss|val-accuracy] [--unverified-data] [--link URL] [--results FILE]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them. The reported epoch
       is the one with the lowest validation loss (CCL's code), for the backprop baselines on images the highest
@@ -72,7 +72,8 @@ USAGE:
   bpfree --version
   bpfree list      registered algorithms and datasets
 
-Data is read from www/data unless --data DIR or BPFREE_DATA names another folder.
+Data is read from www/data unless --data DIR or BPFREE_DATA names another folder; every file is checked against
+the SHA-256 built into bpfree (from www/data/SHA256SUMS) unless --unverified-data (data of your own).
 ";
 
 /// Runs the command line `args` (without the program name), writing JSON lines to stdout.
@@ -144,6 +145,7 @@ const TRAIN_FLAGS: &[&str] = &[
     "--points",
     "--noise",
     "--data",
+    "--unverified-data",
     "--hidden",
     "--activation",
 ];
@@ -166,7 +168,7 @@ fn help(command: &str) -> String {
         USAGE.to_string()
     } else {
         format!(
-            "{}\n{out}\nData is read from www/data unless --data DIR or BPFREE_DATA names another folder.\n",
+            "{}\n{out}\nData is read from www/data unless --data DIR or BPFREE_DATA names another folder; every file is checked against\nthe SHA-256 built into bpfree (from www/data/SHA256SUMS) unless --unverified-data (data of your own).\n",
             USAGE.lines().next().unwrap_or("")
         )
     }
@@ -212,7 +214,7 @@ fn info() -> Result<()> {
 /// Parsed `train` flags.
 struct TrainArgs {
     cfg: RunConfig,
-    data_dir: PathBuf,
+    data_dir: crate::data::DataRoot,
 }
 
 /// The value following `flag` in `args`, if present.
@@ -238,7 +240,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         }
         None => crate::algorithms::preset_for(&algo, &dataset, arch),
     };
-    let mut data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
+    let mut data_dir = crate::data::DataRoot::from_env();
     let mut lr: Option<f32> = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -284,7 +286,8 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             "--select" => cfg.selection = Selection::parse(&value()?)?,
             "--points" => cfg.data.points = parse(flag, &value()?)?,
             "--noise" => cfg.data.noise = parse(flag, &value()?)?,
-            "--data" => data_dir = PathBuf::from(value()?),
+            "--data" => data_dir.dir = PathBuf::from(value()?),
+            "--unverified-data" => data_dir.verify = false,
             "--hidden" => {
                 cfg.model.hidden = value()?
                     .split(',')
@@ -328,6 +331,9 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 
 fn train(args: &[String]) -> Result<()> {
     let TrainArgs { cfg, data_dir } = parse_train(args)?;
+    if !data_dir.verify {
+        eprintln!("note: the data in {} is not checked against bpfree's built-in checksums", data_dir.dir.display());
+    }
     let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
     let summary = if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training(&cfg, &data_dir, true)? };
     println!("{summary}");

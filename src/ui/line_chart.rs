@@ -84,7 +84,7 @@ pub fn LineChart(
                     series
                         .get()
                         .into_iter()
-                        .map(|s| view! { <span style=format!("color:{}", s.color)>"● " {s.name}</span> })
+                        .map(|s| view! { <span style:color=s.color>"● " {s.name}</span> })
                         .collect_view()
                 }}
             </div>

@@ -53,7 +53,15 @@ pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
     }
     let buffer = response.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
     let buffer = wasm_bindgen_futures::JsFuture::from(buffer).await.map_err(|e| fail(format!("{e:?}")))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    // checked against the digests compiled into the page: a damaged download or a swapped file never trains
+    crate::data::verify(path, &bytes).map_err(|e| match e {
+        Error::Data { detail, .. } => {
+            fail(format!("{detail}; reload the page, and if this stays, tell whoever serves it"))
+        }
+        other => other,
+    })?;
+    Ok(bytes)
 }
 
 pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;

@@ -66,3 +66,26 @@ fn a_diverging_run_exits_with_an_error() {
     let args = ["train", "--algo", "ccl", "--dataset", "moons", "--lr", "100", "--clip", "0", "--epochs", "50"];
     fails_with(&[&args[..], &["--backend", "cpu"]].concat(), "diverged");
 }
+
+#[test]
+fn data_is_checked_against_the_built_in_checksums() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/data/graphs/karate");
+    let dir = std::env::temp_dir().join(format!("bpfree-cli-data-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("graphs/karate")).unwrap();
+    std::fs::copy(root.join("karate.json"), dir.join("graphs/karate/karate.json")).unwrap();
+    let mut bin = std::fs::read(root.join("karate.bin")).unwrap();
+    bin.push(0); // one byte more: still a readable graph, but not the shipped file
+    std::fs::write(dir.join("graphs/karate/karate.bin"), &bin).unwrap();
+    let dir_s = dir.to_str().unwrap();
+    let args =
+        ["train", "--algo", "backprop", "--dataset", "karate", "--epochs", "1", "--backend", "cpu", "--data", dir_s];
+    fails_with(&args, "karate.bin: checksum mismatch: expected SHA-256 d880e577");
+    fails_with(&args, "for data of your own, pass --unverified-data");
+    // knowingly unverified: it runs, and says so on stderr and in the summary
+    let out = bpfree(&[&args[..], &["--unverified-data"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not checked against bpfree's built-in checksums"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().last().unwrap_or_default().contains("\"test_accuracy\""), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -22,3 +22,38 @@ fn every_checksum_matches() {
     }
     assert!(root.join("DATA.md").is_file());
 }
+
+#[test]
+fn every_dataset_file_has_a_built_in_checksum() {
+    for info in bpfree::data::DATASETS {
+        for file in info.files() {
+            assert!(bpfree::data::expected_sha256(&file).is_some(), "{}: {file} has no line in SHA256SUMS", info.id);
+        }
+    }
+    assert_eq!(bpfree::data::SHA256SUMS, include_str!("../../www/data/SHA256SUMS"));
+}
+
+#[test]
+fn a_damaged_or_swapped_file_is_refused_by_name() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/data");
+    let dir = std::env::temp_dir().join(format!("bpfree-swapped-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("graphs/karate")).unwrap();
+    std::fs::copy(root.join("graphs/karate/karate.json"), dir.join("graphs/karate/karate.json")).unwrap();
+    let mut bin = std::fs::read(root.join("graphs/karate/karate.bin")).unwrap();
+    assert!(bpfree::data::verify("graphs/karate/karate.bin", &bin).is_ok());
+    bin[0] ^= 1;
+    std::fs::write(dir.join("graphs/karate/karate.bin"), &bin).unwrap();
+    // a SHA256SUMS next to the swapped file, updated to match it, changes nothing: the sums are compiled in
+    std::fs::write(dir.join("SHA256SUMS"), format!("{}  graphs/karate/karate.bin\n", bpfree::data::sha256_hex(&bin)))
+        .unwrap();
+    let msg = bpfree::data::read_files("karate", &dir).unwrap_err().to_string();
+    assert!(msg.contains("karate.bin") && msg.contains("checksum mismatch"), "{msg}");
+    assert!(msg.contains(bpfree::data::expected_sha256("graphs/karate/karate.bin").unwrap()), "{msg}");
+    assert!(msg.contains("--unverified-data"), "{msg}");
+    // your own data, knowingly
+    let files = bpfree::data::read_files_unverified("karate", &dir).unwrap();
+    assert_eq!(files["graphs/karate/karate.bin"], bin);
+    let msg = bpfree::data::verify("graphs/nope.bin", b"x").unwrap_err().to_string();
+    assert!(msg.contains("nope.bin") && msg.contains("not a shipped data file"), "{msg}");
+    std::fs::remove_dir_all(&dir).ok();
+}

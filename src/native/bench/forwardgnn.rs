@@ -9,13 +9,12 @@
 use crate::algorithms::forwardgnn::NodeLearner;
 use crate::algorithms::ForwardSf;
 use crate::algorithms::{algorithm_info, preset};
-use crate::data::{load_graph, read_files, stochastic_block_model, NodeTask, SbmOptions};
+use crate::data::{load_graph, stochastic_block_model, NodeTask, SbmOptions};
 use crate::error::Result;
 use crate::nn::GnnKind;
 use crate::rng::Rng;
 use crate::tensor::{BackendChoice, Device, Gpu};
 use crate::train::GraphTrainer;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -86,8 +85,8 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("\n## Peak device bytes, Cora-ML, GCN, fold 0 ({epochs} epochs per stage)\n");
     println!("| variant | L=1 | L=2 | L=3 | L=4 | paper (MB, H100) |");
     println!("|---|---:|---:|---:|---:|---|");
-    let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
-    let files = read_files("cora-ml", &data_dir)?;
+    let data_dir = crate::data::DataRoot::from_env();
+    let files = data_dir.read("cora-ml")?;
     let task = Arc::new(NodeTask::new(&load_graph("cora-ml", &files)?, 0)?);
     for (id, paper) in PAPER_MB {
         let info = algorithm_info(id)?;

@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::native::runs::run_graph_training;
 use crate::nn::GnnKind;
 use crate::tensor::BackendChoice;
-use std::path::PathBuf;
 
 fn list(args: &[String], flag: &str, default: &str) -> Vec<String> {
     let v = args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).map_or(default, String::as_str);
@@ -56,7 +55,7 @@ pub fn run(args: &[String]) -> Result<()> {
         .transpose()?
         .unwrap_or(0);
     let backend = flag("--backend").map(|b| BackendChoice::parse(&b)).transpose()?.unwrap_or(BackendChoice::Cpu);
-    let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
+    let data_dir = crate::data::DataRoot::from_env();
     let max_depth = depths.iter().copied().max().unwrap_or(1);
     let mut gaps: Vec<(String, f64)> = Vec::new();
     for dataset in &datasets {

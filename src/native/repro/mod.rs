@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::native::runs::run_training;
 use crate::tensor::BackendChoice;
 use serde_json::json;
-use std::path::PathBuf;
 
 /// One cell of a paper's table: mean ± std in percent.
 struct PaperCell {
@@ -79,7 +78,7 @@ fn ccl(args: &[String]) -> Result<()> {
     let mut seed = 1u64;
     let mut select: Option<Selection> = None;
     let mut backend = BackendChoice::Cpu;
-    let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
+    let data_dir = crate::data::DataRoot::from_env();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| Error::invalid("flag", format!("{flag} needs a value")));

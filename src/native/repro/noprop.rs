@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::native::runs::run_training;
 use crate::tensor::BackendChoice;
 use serde_json::json;
-use std::path::PathBuf;
 
 /// Table 1's test accuracy (mean, standard error) for `(algo, embedding, dataset)`; CIFAR-10 stands for the
 /// subset. `backprop` is the DT backprop baseline on the same blocks.
@@ -56,7 +55,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut runs = 1usize;
     let mut seed = 1u64;
     let mut backend = BackendChoice::Cpu;
-    let data_dir = std::env::var_os("BPFREE_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/data"));
+    let data_dir = crate::data::DataRoot::from_env();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| Error::invalid("flag", format!("{flag} needs a value")));

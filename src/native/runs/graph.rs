@@ -4,19 +4,18 @@
 //! where validation improved (see [`GraphTrainer::test_only_on_improvement`]).
 
 use crate::config::RunConfig;
-use crate::data::{load_graph, read_files, LinkTask, NodeTask};
+use crate::data::{load_graph, DataRoot, LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::tensor::Device;
 use crate::train::{GraphTarget, GraphTrainer};
 use serde_json::json;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Trains the graph run `cfg` to the end and returns its summary.
-pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<serde_json::Value> {
+pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<serde_json::Value> {
     let start = Instant::now();
-    let files = read_files(&cfg.dataset, data_dir)?;
+    let files = data_dir.read(&cfg.dataset)?;
     let graph = load_graph(&cfg.dataset, &files)?;
     let target = if cfg.graph.link {
         GraphTarget::Links(Arc::new(LinkTask::new(&graph, cfg.graph.fold)?))
@@ -73,6 +72,7 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Re
         "val_accuracy": last.as_ref().map(|r| r.val_accuracy),
         "depths": depths,
         "peak_device_bytes": trainer.device().memory().peak_live_bytes,
+        "data_dir": data_dir.dir.display().to_string(), "data_verified": data_dir.verify,
         "seconds": start.elapsed().as_secs_f64(),
     }))
 }

@@ -6,21 +6,20 @@ mod graph;
 pub use graph::run_graph_training;
 
 use crate::config::{Architecture, RunConfig, Selection};
-use crate::data::read_files;
+use crate::data::DataRoot;
 use crate::error::{Error, Result};
 use crate::tensor::Device;
 use crate::train::{load_dataset, Trainer};
 use serde_json::json;
-use std::path::Path;
 use std::time::Instant;
 
 /// Trains `cfg` to the end, printing one JSON line per epoch if `verbose`; returns the summary object (the
 /// last line of `bpfree train`). `test_accuracy` is that of the epoch model selection picks (`cfg.selection`:
 /// lowest validation loss or highest validation accuracy where the dataset has a validation split, else the
 /// last epoch); the test accuracies under both rules are in the summary too.
-pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<serde_json::Value> {
+pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<serde_json::Value> {
     let start = Instant::now();
-    let files = read_files(&cfg.dataset, data_dir)?;
+    let files = data_dir.read(&cfg.dataset)?;
     let data = load_dataset(cfg, &files)?;
     let device = pollster::block_on(Device::open(cfg.backend))?;
     let mut trainer = Trainer::with_dataset(cfg, device, std::sync::Arc::new(data))?;
@@ -77,7 +76,8 @@ pub fn run_training(cfg: &RunConfig, data_dir: &Path, verbose: bool) -> Result<s
         "test_accuracy_runs": (!runs.is_empty()).then_some(&runs),
         "test_accuracy_runs_mean": (!runs.is_empty()).then_some(runs_mean),
         "test_accuracy_runs_std": (!runs.is_empty()).then_some(runs_std),
-        "data_dir": data_dir.display().to_string(),
+        "data_dir": data_dir.dir.display().to_string(),
+        "data_verified": data_dir.verify,
         "seconds": start.elapsed().as_secs_f64(),
     }))
 }
