@@ -146,6 +146,7 @@ const TRAIN_FLAGS: &[&str] = &[
     "--noise",
     "--data",
     "--unverified-data",
+    "--results",
     "--hidden",
     "--activation",
 ];
@@ -214,6 +215,8 @@ fn info() -> Result<()> {
 /// Parsed `train` flags.
 struct TrainArgs {
     cfg: RunConfig,
+    /// `--results FILE`: where the sealed results document goes (and its curves, as CSV beside it).
+    results: Option<PathBuf>,
     data_dir: crate::data::DataRoot,
 }
 
@@ -242,6 +245,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     };
     let mut data_dir = crate::data::DataRoot::from_env();
     let mut lr: Option<f32> = None;
+    let mut results: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| Error::invalid("flag", format!("{flag} needs a value")));
@@ -288,6 +292,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             "--noise" => cfg.data.noise = parse(flag, &value()?)?,
             "--data" => data_dir.dir = PathBuf::from(value()?),
             "--unverified-data" => data_dir.verify = false,
+            "--results" => results = Some(PathBuf::from(value()?)),
             "--hidden" => {
                 cfg.model.hidden = value()?
                     .split(',')
@@ -322,7 +327,20 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         cfg.ccl.feedback_lr = lr;
     }
     cfg.validate()?;
-    Ok(TrainArgs { cfg, data_dir })
+    Ok(TrainArgs { cfg, results, data_dir })
+}
+
+/// Writes the results document to `path` and its curves as CSV beside it (`run.json` → `run.csv`).
+fn write_results(path: &std::path::Path, doc: &serde_json::Value) -> Result<()> {
+    let fail = |p: &std::path::Path, e: std::io::Error| {
+        Error::invalid("--results", format!("cannot write {}: {e}", p.display()))
+    };
+    let text = serde_json::to_string_pretty(doc).map_err(|e| Error::invalid("--results", e.to_string()))?;
+    std::fs::write(path, text + "\n").map_err(|e| fail(path, e))?;
+    let csv = path.with_extension("csv");
+    std::fs::write(&csv, crate::share::results::curves_csv(doc)).map_err(|e| fail(&csv, e))?;
+    eprintln!("results: {} and {}", path.display(), csv.display());
+    Ok(())
 }
 
 fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
@@ -330,12 +348,27 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 }
 
 fn train(args: &[String]) -> Result<()> {
-    let TrainArgs { cfg, data_dir } = parse_train(args)?;
+    let TrainArgs { cfg, results, data_dir } = parse_train(args)?;
+    if let Some(path) = &results {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            return Err(Error::invalid(
+                "--results",
+                format!("{}: name the JSON file (the CSV is written beside it)", path.display()),
+            ));
+        }
+        // fail before training, not after an hour of it
+        std::fs::write(path, b"")
+            .map_err(|e| Error::invalid("--results", format!("cannot write {}: {e}", path.display())))?;
+    }
     if !data_dir.verify {
         eprintln!("note: the data in {} is not checked against bpfree's built-in checksums", data_dir.dir.display());
     }
     let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
-    let summary = if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training(&cfg, &data_dir, true)? };
-    println!("{summary}");
+    let finished =
+        if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training(&cfg, &data_dir, true)? };
+    if let Some(path) = &results {
+        write_results(path, &finished.results)?;
+    }
+    println!("{}", finished.summary);
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! not know (tracking tags) and keeps the preset's value for a bad one, naming both; never a panic.
 
 mod keys;
+pub mod results;
 
 use crate::algorithms::noprop::embedding_name;
 use crate::algorithms::{algorithm_info, backprop_baseline, fallback, Task};

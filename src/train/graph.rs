@@ -12,6 +12,7 @@ use crate::data::{roc_auc, LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::tensor::{Device, Tensor};
+use crate::train::EpochMetrics;
 use std::sync::Arc;
 
 /// The result of one finished stage: the model of `layers` layers with the restored best weights.
@@ -44,6 +45,43 @@ pub struct GraphEpoch {
     pub test_accuracy: Option<f64>,
     /// The stage that ended with this epoch.
     pub finished: Option<DepthResult>,
+}
+
+impl GraphEpoch {
+    /// The names of a graph run's losses as [`GraphEpoch::chart_point`] orders them: one per layer, or the
+    /// backprop baseline's cross-entropy.
+    pub fn loss_names(cfg: &RunConfig) -> Vec<String> {
+        match algorithm_info(&cfg.algorithm) {
+            Ok(a) if a.family == crate::algorithms::Family::Backprop => vec!["cross-entropy".into()],
+            _ => (1..=cfg.graph.layers).map(|l| format!("layer {l}")).collect(),
+        }
+    }
+
+    /// This epoch as a point of the page's charts and of a results file: only validation epochs make one; a
+    /// layer's loss stays at its last value (`previous`) once the layer is frozen; the training loss is the mean
+    /// of the layers trained in this epoch.
+    pub fn chart_point(&self, names: &[String], previous: Option<&EpochMetrics>) -> Option<EpochMetrics> {
+        let val = self.val_accuracy?;
+        let mut local = previous.map_or_else(|| vec![f32::NAN; names.len()], |p| p.local_losses.clone());
+        local.resize(names.len(), f32::NAN);
+        for (name, v) in &self.losses {
+            if let Some(i) = names.iter().position(|n| n == name) {
+                local[i] = *v;
+            }
+        }
+        let trained: Vec<f32> = self.losses.iter().map(|(_, v)| *v).collect();
+        Some(EpochMetrics {
+            epoch: self.epoch,
+            steps: self.epoch as u64,
+            train_loss: trained.iter().sum::<f32>() / trained.len().max(1) as f32,
+            test_loss: f32::NAN,
+            train_accuracy: f32::NAN,
+            test_accuracy: self.test_accuracy.unwrap_or(0.0) as f32,
+            val_loss: None,
+            val_accuracy: Some(val as f32),
+            local_losses: local,
+        })
+    }
 }
 
 struct Best {

@@ -5,12 +5,11 @@
 use super::page_run::{PageRun, Slice, StateChange};
 use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
 use super::{AdapterProbe, GraphPicture, TrainState};
-use crate::algorithms::{algorithm_info, Family};
 use crate::config::RunConfig;
 use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, LinkTask, NodeTask};
 use crate::error::Result;
 use crate::rng::Rng;
-use crate::train::{EpochMetrics, GraphEpoch, GraphTarget, GraphTrainer};
+use crate::train::{GraphEpoch, GraphTarget, GraphTrainer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -94,13 +93,6 @@ pub fn show_graph(session: SessionHandle, state: RwSignal<TrainState>, cfg: &Run
     });
 }
 
-fn loss_names(cfg: &RunConfig) -> Vec<String> {
-    match algorithm_info(&cfg.algorithm) {
-        Ok(a) if a.family == Family::Backprop => vec!["cross-entropy".into()],
-        _ => (1..=cfg.graph.layers).map(|l| format!("layer {l}")).collect(),
-    }
-}
-
 async fn take_trainer(
     session: &Session,
     cfg: &RunConfig,
@@ -119,37 +111,15 @@ async fn take_trainer(
     let device = device_for(cfg.backend, session.inner().borrow().gpu.clone(), probe)?;
     let mut trainer = GraphTrainer::with_target(cfg, target, device)?;
     let (device_text, parameters) = (trainer.device().describe(), trainer.parameter_count());
+    let backend = trainer.device().kind();
     state.update(|s| {
         s.loading = None;
         s.device = Some(device_text);
+        s.backend = Some(backend);
         s.parameters = parameters;
-        s.loss_names = loss_names(cfg);
+        s.loss_names = GraphEpoch::loss_names(cfg);
     });
     Ok(trainer)
-}
-
-/// One chart point per validation epoch; a layer's loss stays at its last value once it is frozen.
-fn metrics(m: &GraphEpoch, names: &[String], previous: Option<&EpochMetrics>) -> Option<EpochMetrics> {
-    let val = m.val_accuracy?;
-    let mut local = previous.map_or_else(|| vec![f32::NAN; names.len()], |p| p.local_losses.clone());
-    local.resize(names.len(), f32::NAN);
-    for (name, v) in &m.losses {
-        if let Some(i) = names.iter().position(|n| n == name) {
-            local[i] = *v;
-        }
-    }
-    let trained: Vec<f32> = m.losses.iter().map(|(_, v)| *v).collect();
-    Some(EpochMetrics {
-        epoch: m.epoch,
-        steps: m.epoch as u64,
-        train_loss: trained.iter().sum::<f32>() / trained.len().max(1) as f32,
-        test_loss: f32::NAN,
-        train_accuracy: f32::NAN,
-        test_accuracy: m.test_accuracy.unwrap_or(0.0) as f32,
-        val_loss: None,
-        val_accuracy: Some(val as f32),
-        local_losses: local,
-    })
 }
 
 impl PageRun for GraphTrainer {
@@ -165,13 +135,13 @@ impl PageRun for GraphTrainer {
     /// Epochs for [`SLICE_MS`] (validation every second one adds a chart point), then the predictions and
     /// per-depth results; a finished or diverged run stops.
     async fn slice(&mut self, cfg: &RunConfig, state: RwSignal<TrainState>, one_epoch: bool) -> Result<Slice> {
-        let names = loss_names(cfg);
+        let names = GraphEpoch::loss_names(cfg);
         let start = now_ms();
         let mut points = Vec::new();
         while !self.done() {
             let m = self.run_epoch().await?;
             let previous = points.last().cloned().or_else(|| state.with_untracked(|s| s.history.last().cloned()));
-            points.extend(metrics(&m, &names, previous.as_ref()));
+            points.extend(m.chart_point(&names, previous.as_ref()));
             if one_epoch || now_ms() - start > SLICE_MS {
                 break;
             }

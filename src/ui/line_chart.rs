@@ -11,12 +11,20 @@ pub struct Series {
     pub color: &'static str,
     /// One value per epoch.
     pub values: Vec<f32>,
+    /// Drawn dashed and faded: a handed-in or pinned run beside the current one.
+    pub overlay: bool,
 }
 
 impl Series {
     /// A named, coloured series.
     pub fn new(name: impl Into<String>, color: &'static str, values: Vec<f32>) -> Self {
-        Series { name: name.into(), color, values }
+        Series { name: name.into(), color, values, overlay: false }
+    }
+
+    /// The same series drawn dashed and faded, as another run's.
+    pub fn overlay(mut self) -> Self {
+        self.overlay = true;
+        self
     }
 }
 
@@ -75,7 +83,14 @@ pub fn LineChart(
                     series
                         .get()
                         .into_iter()
-                        .map(|s| view! { <polyline points=polyline(&s.values, n, top) stroke=s.color fill="none" stroke-width="2"/> })
+                        .map(|s| {
+                            let dash = s.overlay.then_some("5 3");
+                            let opacity = if s.overlay { "0.6" } else { "1" };
+                            view! {
+                                <polyline points=polyline(&s.values, n, top) stroke=s.color fill="none" stroke-width="2"
+                                    stroke-dasharray=dash stroke-opacity=opacity/>
+                            }
+                        })
                         .collect_view()
                 }}
             </svg>
@@ -84,7 +99,10 @@ pub fn LineChart(
                     series
                         .get()
                         .into_iter()
-                        .map(|s| view! { <span style:color=s.color>"● " {s.name}</span> })
+                        .map(|s| {
+                            let mark = if s.overlay { "┅ " } else { "● " };
+                            view! { <span style:color=s.color>{mark} {s.name}</span> }
+                        })
                         .collect_view()
                 }}
             </div>

@@ -13,6 +13,7 @@ mod error_banner;
 mod graph_controls;
 mod graph_runner;
 mod graph_view;
+mod hand_in;
 mod image_controls;
 mod image_grid;
 mod line_chart;
@@ -56,6 +57,10 @@ pub struct TrainState {
     pub plane: Option<[f32; 4]>,
     /// The device of the current run, e.g. "WebGPU: ..." or "CPU".
     pub device: Option<String>,
+    /// The current run's backend, `cpu` or `gpu` (for its results file).
+    pub backend: Option<&'static str>,
+    /// A handed-in results file shown beside the run ("Import results").
+    pub imported: Option<hand_in::Imported>,
     /// Trainable scalars of the current model.
     pub parameters: usize,
     /// Device memory held by tensors (GPU backend), after the last epoch.
@@ -180,17 +185,30 @@ pub fn App() -> impl IntoView {
 
     let loss_series = Signal::derive(move || {
         state.with(|s| {
-            vec![
+            let mut all = vec![
                 Series::new("train loss", "#e8710a", s.history.iter().map(|m| m.train_loss).collect()),
                 Series::new("test loss", "#1a73e8", s.history.iter().map(|m| m.test_loss).collect()),
-            ]
+            ];
+            if let Some(i) = &s.imported {
+                all.push(
+                    Series::new(format!("{}: train loss", i.file), "#5f6368", i.curve.iter().map(|c| c.1).collect())
+                        .overlay(),
+                );
+            }
+            all
         })
     });
+    let imported_accuracy = move |s: &TrainState| {
+        s.imported.as_ref().map(|i| {
+            Series::new(format!("{}: test accuracy", i.file), "#5f6368", i.curve.iter().map(|c| c.2).collect())
+                .overlay()
+        })
+    };
     let accuracy_series = Signal::derive(move || {
         state.with(|s| {
             if let Some(g) = &s.graph {
                 let metric = if g.link { "ROC-AUC" } else { "accuracy" };
-                return vec![
+                return [
                     Series::new(
                         format!("validation {metric}"),
                         "#e8710a",
@@ -201,12 +219,18 @@ pub fn App() -> impl IntoView {
                         "#1a73e8",
                         s.history.iter().map(|m| m.test_accuracy).collect(),
                     ),
-                ];
+                ]
+                .into_iter()
+                .chain(imported_accuracy(s))
+                .collect();
             }
             vec![
                 Series::new("train accuracy", "#e8710a", s.history.iter().map(|m| m.train_accuracy).collect()),
                 Series::new("test accuracy", "#1a73e8", s.history.iter().map(|m| m.test_accuracy).collect()),
             ]
+            .into_iter()
+            .chain(imported_accuracy(s))
+            .collect()
         })
     });
 
@@ -294,6 +318,7 @@ pub fn App() -> impl IntoView {
                 <Show when=has_local>
                     <LineChart title="Local losses (per layer pair; NoProp: each block's ‖û − u‖²)" series=local_series fixed_max=None id="local-loss-chart"/>
                 </Show>
+                <hand_in::HandIn/>
             </section>
         </main>
         <footer>

@@ -114,11 +114,13 @@ async fn take_trainer(
     let mut trainer = Trainer::with_dataset(cfg, device, data)?;
     trainer.set_yield(std::rc::Rc::new(|| Box::pin(next_frame())));
     let device_text = trainer.device().describe();
+    let backend = trainer.device().kind();
     let parameters = trainer.parameter_count();
     let names = trainer.algorithm().local_loss_names();
     let reconstructs = trainer.algorithm().reconstructs();
     state.update(|s| {
         s.device = Some(device_text);
+        s.backend = Some(backend);
         s.parameters = parameters;
         s.loss_names = names;
         s.reconstructs = reconstructs;

@@ -83,6 +83,7 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.history.clear();
         s.finished = false;
         s.device = None;
+        s.backend = None;
         s.memory = None;
         s.gallery = None;
         s.ccl = None;

@@ -89,3 +89,42 @@ fn data_is_checked_against_the_built_in_checksums() {
     assert!(stdout.lines().last().unwrap_or_default().contains("\"test_accuracy\""), "{stdout}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn results_file_is_written_and_its_link_replays_it() {
+    let path = std::env::temp_dir().join(format!("bpfree-results-{}.json", std::process::id()));
+    let p = path.to_str().unwrap();
+    let out = bpfree(&[
+        "train",
+        "--algo",
+        "ccl",
+        "--dataset",
+        "xor",
+        "--epochs",
+        "3",
+        "--seed",
+        "9",
+        "--backend",
+        "cpu",
+        "--results",
+        p,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = bpfree::share::results::read_results(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(file.seal_holds);
+    let csv = std::fs::read_to_string(path.with_extension("csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    // rerunning the file's link gives the same numbers, bit for bit on the CPU
+    let again = path.with_file_name(format!("bpfree-results-{}-again.json", std::process::id()));
+    let out = bpfree(&["train", "--link", &file.link, "--results", again.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replay = bpfree::share::results::read_results(&std::fs::read_to_string(&again).unwrap()).unwrap();
+    let bits = |c: &[(usize, f32, f32)]| c.iter().map(|&(e, l, a)| (e, l.to_bits(), a.to_bits())).collect::<Vec<_>>();
+    assert_eq!(bits(&file.curve), bits(&replay.curve));
+    assert_eq!(file.doc["config"], replay.doc["config"]);
+    fails_with(&["train", "--results", "/nonexistent/dir/r.json"], "cannot write /nonexistent/dir/r.json");
+    fails_with(&["train", "--results", "curves.csv"], "name the JSON file");
+    for f in [path.clone(), path.with_extension("csv"), again.clone(), again.with_extension("csv")] {
+        std::fs::remove_file(f).ok();
+    }
+}

@@ -26,6 +26,7 @@ mod noprop_variants;
 mod optimizers;
 mod registry;
 mod repro_merge;
+mod results;
 mod selection;
 mod training;
 mod wgsl;

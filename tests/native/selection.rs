@@ -21,13 +21,13 @@ fn small_mnist(algorithm: &str) -> RunConfig {
 fn the_summary_reports_the_runs_rule_and_the_other_one() {
     let cfg = small_mnist("backprop");
     assert_eq!(cfg.selection, Selection::ValAccuracy);
-    let by_accuracy = run_training(&cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap();
+    let by_accuracy = run_training(&cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap().summary;
     assert_eq!(by_accuracy["selection"], "val-accuracy");
     assert_eq!(by_accuracy["test_accuracy"], by_accuracy["test_accuracy_at_best_val_accuracy"]);
     assert!(by_accuracy["test_accuracy_at_lowest_val_loss"].is_number(), "{by_accuracy}");
 
     let by_loss_cfg = RunConfig { selection: Selection::ValLoss, ..cfg };
-    let by_loss = run_training(&by_loss_cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap();
+    let by_loss = run_training(&by_loss_cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap().summary;
     assert_eq!(by_loss["selection"], "val-loss");
     assert_eq!(by_loss["test_accuracy"], by_loss["test_accuracy_at_lowest_val_loss"]);
     // Same seed, same run: only the reported epoch may differ.
@@ -40,7 +40,7 @@ fn the_summary_reports_the_runs_rule_and_the_other_one() {
 fn ccl_keeps_its_codes_rule() {
     let cfg = small_mnist("ccl");
     assert_eq!(cfg.selection, Selection::ValLoss);
-    let summary = run_training(&cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap();
+    let summary = run_training(&cfg, &bpfree::data::DataRoot::new("www/data"), false).unwrap().summary;
     assert_eq!(summary["selection"], "val-loss");
     assert_eq!(summary["test_accuracy"], summary["test_accuracy_at_lowest_val_loss"]);
 }

@@ -171,6 +171,15 @@ impl Session<'_> {
         self.driver.post(&format!("/session/{}/element/{id}/click", self.id), json!({}));
     }
 
+    /// Types `text` into the element (for a file input: the file's path, which the browser then reads).
+    pub fn send_keys(&self, selector: &str, text: &str) {
+        let el = self
+            .driver
+            .post(&format!("/session/{}/element", self.id), json!({"using": "css selector", "value": selector}));
+        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string();
+        self.driver.post(&format!("/session/{}/element/{id}/value", self.id), json!({"text": text}));
+    }
+
     pub fn wait_for(&self, what: &str, timeout_s: u64, mut ok: impl FnMut(&Self) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(timeout_s);
         self.tolerant.set(true);

@@ -128,7 +128,7 @@ fn ccl(args: &[String]) -> Result<()> {
         if let Some(rule) = select {
             cfg.selection = rule;
         }
-        let summary = run_training(&cfg, &data_dir, false)?;
+        let summary = run_training(&cfg, &data_dir, false)?.summary;
         let metric = if cell.arch == Architecture::Autoencoder { "test_mse" } else { "test_accuracy" };
         let ours = summary[metric].as_f64().unwrap_or(0.0) as f32 * 100.0;
         // CCL reports the epoch with the lowest validation loss, as its code does; the backprop baseline the one with

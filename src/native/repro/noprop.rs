@@ -107,7 +107,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 cfg.train_limit = limit;
                 cfg.seed = seed;
                 cfg.backend = backend;
-                let summary = run_training(&cfg, &data_dir, false)?;
+                let summary = run_training(&cfg, &data_dir, false)?.summary;
                 // With several inference runs, their mean (as Table 1 averages 5 per seed).
                 let accuracy = summary["test_accuracy_runs_mean"].as_f64().or(summary["test_accuracy"].as_f64());
                 let ours = accuracy.unwrap_or(0.0) as f32 * 100.0;

@@ -3,17 +3,19 @@
 //! also printed as `task.test_auc` — and `peak_device_bytes`). Link runs print a check's test ROC-AUC only
 //! where validation improved (see [`GraphTrainer::test_only_on_improvement`]).
 
+use super::{environment, Finished};
 use crate::config::RunConfig;
 use crate::data::{load_graph, DataRoot, LinkTask, NodeTask};
 use crate::error::{Error, Result};
+use crate::share::results::{results_json, selected_json};
 use crate::tensor::Device;
-use crate::train::{GraphTarget, GraphTrainer};
+use crate::train::{GraphEpoch, GraphTarget, GraphTrainer};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Trains the graph run `cfg` to the end and returns its summary.
-pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<serde_json::Value> {
+pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<Finished> {
     let start = Instant::now();
     let files = data_dir.read(&cfg.dataset)?;
     let graph = load_graph(&cfg.dataset, &files)?;
@@ -27,8 +29,17 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -
     // link prediction scores its test pairs in a pass of their own: run it only for the checkpoints the
     // results can report (a per-epoch line's `test_accuracy` is null at the other checks)
     trainer.test_only_on_improvement();
+    let names = GraphEpoch::loss_names(cfg);
+    let (mut history, mut seconds) = (Vec::new(), Vec::new());
     while !trainer.done() {
         let m = pollster::block_on(trainer.run_epoch())?;
+        if let Some(mut point) = m.chart_point(&names, history.last()) {
+            if m.test_accuracy.is_none() {
+                point.test_accuracy = f32::NAN; // not tested at this check: `null` in the results
+            }
+            history.push(point);
+            seconds.push(start.elapsed().as_secs_f64());
+        }
         if let Some((name, loss)) = m.losses.iter().find(|(_, v)| !v.is_finite()) {
             return Err(Error::Diverged(format!(
                 "training diverged at epoch {}: the loss of {name} is {loss}; lower the learning rate (--lr, now {})",
@@ -63,7 +74,9 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -
             "train_pairs": t.train.pairs.len(), "val_pairs": t.val.pairs.len(), "test_pairs": t.test.pairs.len(),
             "test_auc": last.as_ref().map(|r| r.test_accuracy)}),
     };
-    Ok(json!({
+    let selected = selected_json(cfg, &history, trainer.results());
+    let results = results_json(cfg, &history, &names, &seconds, selected, &environment(trainer.device()));
+    let summary = json!({
         "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.graph.model.name(), "layers": cfg.graph.layers,
         "fold": cfg.graph.fold, "seed": cfg.seed, "task": split,
         "backend": trainer.device().kind(), "device": trainer.device().describe(),
@@ -74,5 +87,6 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -
         "peak_device_bytes": trainer.device().memory().peak_live_bytes,
         "data_dir": data_dir.dir.display().to_string(), "data_verified": data_dir.verify,
         "seconds": start.elapsed().as_secs_f64(),
-    }))
+    });
+    Ok(Finished { summary, results })
 }

@@ -5,6 +5,8 @@ mod graph;
 
 pub use graph::run_graph_training;
 
+use crate::share::results::{results_json, selected_json, Environment};
+
 use crate::config::{Architecture, RunConfig, Selection};
 use crate::data::DataRoot;
 use crate::error::{Error, Result};
@@ -13,11 +15,29 @@ use crate::train::{load_dataset, Trainer};
 use serde_json::json;
 use std::time::Instant;
 
+/// A finished native run.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    /// The summary object (the last line of `bpfree train`).
+    pub summary: serde_json::Value,
+    /// The sealed results document (`bpfree train --results FILE`; the same as the page's "Export results").
+    pub results: serde_json::Value,
+}
+
+/// Where a native run ran, for its results file.
+fn environment(device: &Device) -> Environment {
+    Environment {
+        backend: device.kind().to_string(),
+        device: device.describe(),
+        client: format!("bpfree CLI on {}/{}", std::env::consts::OS, std::env::consts::ARCH),
+    }
+}
+
 /// Trains `cfg` to the end, printing one JSON line per epoch if `verbose`; returns the summary object (the
-/// last line of `bpfree train`). `test_accuracy` is that of the epoch model selection picks (`cfg.selection`:
+/// last line of `bpfree train`) and the results document. `test_accuracy` is that of the epoch model selection picks (`cfg.selection`:
 /// lowest validation loss or highest validation accuracy where the dataset has a validation split, else the
 /// last epoch); the test accuracies under both rules are in the summary too.
-pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<serde_json::Value> {
+pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<Finished> {
     let start = Instant::now();
     let files = data_dir.read(&cfg.dataset)?;
     let data = load_dataset(cfg, &files)?;
@@ -25,8 +45,10 @@ pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Resu
     let mut trainer = Trainer::with_dataset(cfg, device, std::sync::Arc::new(data))?;
     let backend = trainer.device().kind();
     let names = trainer.algorithm().local_loss_names();
+    let mut seconds = Vec::new();
     for _ in 0..cfg.epochs {
         let m = pollster::block_on(trainer.run_epoch())?;
+        seconds.push(start.elapsed().as_secs_f64());
         if let Some(why) = m.divergence(cfg.optimizer.lr()) {
             return Err(Error::Diverged(why));
         }
@@ -57,7 +79,9 @@ pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Resu
     let selected = trainer.selected();
     let by_val_loss = trainer.selected_by(Selection::ValLoss).filter(|m| m.val_loss.is_some());
     let by_val_accuracy = trainer.selected_by(Selection::ValAccuracy).filter(|m| m.val_accuracy.is_some());
-    Ok(json!({
+    let selected_doc = selected_json(cfg, trainer.history(), &[]);
+    let results = results_json(cfg, trainer.history(), &names, &seconds, selected_doc, &environment(trainer.device()));
+    let summary = json!({
         "algo": cfg.algorithm, "dataset": cfg.dataset, "model": cfg.arch.name(), "seed": cfg.seed,
         "backend": backend, "device": trainer.device().describe(), "epochs": trainer.epoch(),
         "steps": trainer.steps(), "batch": cfg.batch_size, "parameters": trainer.parameter_count(),
@@ -79,5 +103,6 @@ pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Resu
         "data_dir": data_dir.dir.display().to_string(),
         "data_verified": data_dir.verify,
         "seconds": start.elapsed().as_secs_f64(),
-    }))
+    });
+    Ok(Finished { summary, results })
 }
