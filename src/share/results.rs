@@ -4,8 +4,9 @@
 //! it. Format and fields: docs/hand-in.md.
 //!
 //! The seal is the SHA-256 of the document without its `sha256` field, written canonically (object keys sorted,
-//! no spaces, numbers as `serde_json` writes an `f64`), so it holds whatever key order or whitespace a viewer
-//! saves the file with, and breaks when any value changes. It proves the file was not edited after export; it is
+//! no spaces, a float as `f` and the 16 hex digits of its bits; docs/hand-in.md has it in Python), so it holds
+//! whatever key order, whitespace or number formatting a viewer saves the file with, and breaks when any value
+//! changes. It proves the file was not edited after export; it is
 //! not a signature (anyone can recompute it), which is why the import also offers to rerun the link.
 
 use crate::config::RunConfig;
@@ -165,6 +166,9 @@ fn canonical(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
+        // floats as the hex of their bits, so that any language can write the same text (decimal forms differ:
+        // `0.00001` here, `1e-05` in Python); integers, strings, booleans and null as JSON writes them
+        Value::Number(n) if n.is_f64() => out.push_str(&format!("f{:016x}", n.as_f64().unwrap_or(0.0).to_bits())),
         scalar => out.push_str(&scalar.to_string()),
     }
 }

@@ -115,3 +115,29 @@ fn a_rerun_is_compared_epoch_by_epoch() {
     assert_eq!(compare(&file, &off), Replay::Differs { epoch: 2, file: (0.4, 0.85), rerun: (0.41, 0.85) });
     assert!(matches!(compare(&file, &[(1, f32::NAN, 0.8)]), Replay::Differs { epoch: 1, .. }));
 }
+
+#[test]
+fn python_checks_the_same_seal() {
+    // the snippet in docs/hand-in.md is scripts/check-seal.py
+    let doc_text = std::fs::read_to_string("docs/hand-in.md").unwrap();
+    let script = std::fs::read_to_string("scripts/check-seal.py").unwrap();
+    let snippet = doc_text.split("```python\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    assert!(script.ends_with(snippet), "scripts/check-seal.py differs from the snippet in docs/hand-in.md");
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 not installed: the Python seal check is skipped");
+        return;
+    }
+    let mut cfg = spiral();
+    cfg.data.noise = 0.00001; // a number Python and Rust write differently (1e-05 / 0.00001)
+    let doc = run_training(&cfg, &DataRoot::new("www/data"), false).unwrap().results;
+    let path = std::env::temp_dir().join(format!("bpfree-seal-{}.json", std::process::id()));
+    for (text, expected) in [
+        (serde_json::to_string_pretty(&doc).unwrap(), "seal holds"),
+        (serde_json::to_string(&doc).unwrap().replacen("\"epoch\":2", "\"epoch\":2,\"x\":1", 1), "seal broken"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let out = std::process::Command::new("python3").arg("scripts/check-seal.py").arg(&path).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), expected, "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::remove_file(&path).ok();
+}
