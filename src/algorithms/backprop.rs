@@ -97,4 +97,8 @@ impl Algorithm for Backprop {
     fn parameter_count(&self) -> usize {
         self.net.parameter_count()
     }
+
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        self.net.state_mut("layers")
+    }
 }

@@ -126,4 +126,13 @@ impl Algorithm for FeedbackAlignment {
     fn parameter_count(&self) -> usize {
         self.linears.iter().map(Linear::parameter_count).sum()
     }
+
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = Vec::new();
+        for (i, l) in self.linears.iter_mut().enumerate() {
+            out.extend(l.state_mut(&format!("layers.{i}")));
+        }
+        out.extend(self.feedback.iter_mut().enumerate().map(|(i, b)| (format!("feedback.{i}"), b)));
+        out
+    }
 }

@@ -60,6 +60,16 @@ pub trait Algorithm {
     /// Number of trainable scalars.
     fn parameter_count(&self) -> usize;
 
+    /// Every tensor that defines the trained model, named as docs/weights.md lists them (weights, biases,
+    /// batch-norm statistics, fixed feedback matrices, embeddings): what a safetensors file holds, what the page
+    /// keeps as the last good weights and what moves to the CPU after a GPU error. Optimiser state is not in it.
+    fn state_mut(&mut self) -> crate::nn::State<'_>;
+
+    /// State kept on the host in double precision (NoProp-CT's learned noise schedule), by name.
+    fn host_state_mut(&mut self) -> Vec<(String, &mut Vec<f64>)> {
+        Vec::new()
+    }
+
     /// Names of the local losses [`Algorithm::take_local_losses`] reports, in order (empty: none).
     fn local_loss_names(&self) -> Vec<String> {
         Vec::new()

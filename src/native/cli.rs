@@ -1,7 +1,7 @@
 //! The native `bpfree` command. `bpfree train` runs the same [`crate::train::Trainer`] as the page and prints one JSON object
 //! per epoch, then a summary object as its last line.
 
-use super::runs::{run_graph_training, run_training};
+use super::runs::{run_graph_training, run_training_with};
 use crate::algorithms::ALGORITHMS;
 use crate::config::{Architecture, RunConfig, Selection};
 use crate::data::DATASETS;
@@ -20,6 +20,7 @@ USAGE:
                [--batch B] [--lr LR] [--feedback-lr LR] [--clip C] [--limit N] [--hidden 16,16]
                [--activation relu|tanh|sigmoid|elu|gelu|identity] [--points N] [--noise SIGMA] [--data DIR]
                [--select val-loss|val-accuracy] [--unverified-data] [--link URL] [--results FILE]
+               [--weights IN.safetensors] [--save-weights OUT.safetensors]
       The algorithm and dataset choose the defaults: on images the papers' configurations (e.g. CCL on MNIST:
       784-256x5-10 ELU MLP, SGD lr 1, clip 1, batch 256, 100 epochs); flags override them. The reported epoch
       is the one with the lowest validation loss (CCL's code), for the backprop baselines on images the highest
@@ -147,6 +148,8 @@ const TRAIN_FLAGS: &[&str] = &[
     "--data",
     "--unverified-data",
     "--results",
+    "--weights",
+    "--save-weights",
     "--hidden",
     "--activation",
 ];
@@ -217,6 +220,8 @@ struct TrainArgs {
     cfg: RunConfig,
     /// `--results FILE`: where the sealed results document goes (and its curves, as CSV beside it).
     results: Option<PathBuf>,
+    /// `--weights FILE` / `--save-weights FILE`.
+    weights: (Option<PathBuf>, Option<PathBuf>),
     data_dir: crate::data::DataRoot,
 }
 
@@ -246,6 +251,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     let mut data_dir = crate::data::DataRoot::from_env();
     let mut lr: Option<f32> = None;
     let mut results: Option<PathBuf> = None;
+    let mut weights: (Option<PathBuf>, Option<PathBuf>) = (None, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| Error::invalid("flag", format!("{flag} needs a value")));
@@ -293,6 +299,8 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
             "--data" => data_dir.dir = PathBuf::from(value()?),
             "--unverified-data" => data_dir.verify = false,
             "--results" => results = Some(PathBuf::from(value()?)),
+            "--weights" => weights.0 = Some(PathBuf::from(value()?)),
+            "--save-weights" => weights.1 = Some(PathBuf::from(value()?)),
             "--hidden" => {
                 cfg.model.hidden = value()?
                     .split(',')
@@ -327,7 +335,26 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         cfg.ccl.feedback_lr = lr;
     }
     cfg.validate()?;
-    Ok(TrainArgs { cfg, results, data_dir })
+    Ok(TrainArgs { cfg, results, weights, data_dir })
+}
+
+/// Reads `--weights` (before anything trains) and checks that `--save-weights` can be written.
+fn weights_io((load, save): (Option<PathBuf>, Option<PathBuf>)) -> Result<super::runs::WeightsIo> {
+    let load = match load {
+        Some(path) => {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Error::invalid("--weights", format!("cannot read {}: {e}", path.display())))?;
+            let file = crate::share::weights::from_safetensors(&bytes)
+                .map_err(|e| Error::invalid("--weights", format!("{}: {e}", path.display())))?;
+            Some((path.display().to_string(), file.weights))
+        }
+        None => None,
+    };
+    if let Some(path) = &save {
+        std::fs::write(path, b"")
+            .map_err(|e| Error::invalid("--save-weights", format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(super::runs::WeightsIo { load, save })
 }
 
 /// Writes the results document to `path` and its curves as CSV beside it (`run.json` → `run.csv`).
@@ -348,7 +375,8 @@ fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
 }
 
 fn train(args: &[String]) -> Result<()> {
-    let TrainArgs { cfg, results, data_dir } = parse_train(args)?;
+    let TrainArgs { cfg, results, weights, data_dir } = parse_train(args)?;
+    let io = weights_io(weights)?;
     if let Some(path) = &results {
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
             return Err(Error::invalid(
@@ -364,8 +392,14 @@ fn train(args: &[String]) -> Result<()> {
         eprintln!("note: the data in {} is not checked against bpfree's built-in checksums", data_dir.dir.display());
     }
     let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
+    if graph && (io.load.is_some() || io.save.is_some()) {
+        return Err(Error::invalid(
+            "--weights",
+            "graph runs cannot load or save weights yet (images and 2-D sets can)",
+        ));
+    }
     let finished =
-        if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training(&cfg, &data_dir, true)? };
+        if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training_with(&cfg, &data_dir, true, &io)? };
     if let Some(path) = &results {
         write_results(path, &finished.results)?;
     }

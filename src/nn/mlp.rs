@@ -79,6 +79,15 @@ impl Mlp {
         Ok(g)
     }
 
+    /// `{prefix}.{i}.weight` and `.bias` for linear layer `i` (input layer first).
+    pub fn state_mut(&mut self, prefix: &str) -> super::State<'_> {
+        let mut out = Vec::new();
+        for (i, l) in self.linears.iter_mut().enumerate() {
+            out.extend(l.state_mut(&super::join(prefix, &i.to_string())));
+        }
+        out
+    }
+
     /// Every parameter, input layer first.
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
         self.linears.iter_mut().flat_map(|l| l.params_mut()).collect()

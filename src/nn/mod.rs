@@ -19,6 +19,7 @@ mod optim;
 mod sage;
 mod schedule;
 mod sequential;
+mod state;
 
 pub use activation::ActivationLayer;
 pub use batch_norm::BatchNorm;
@@ -37,6 +38,7 @@ pub use optim::{centralize_gradients, clip_gradients, Optimizer, OptimizerConfig
 pub use sage::SageConv;
 pub use schedule::LrSchedule;
 pub use sequential::{Layer, Sequential};
+pub use state::{indexed, join, State};
 
 use crate::error::Result;
 use crate::tensor::{add_scaled, Tensor};

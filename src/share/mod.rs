@@ -4,6 +4,7 @@
 
 mod keys;
 pub mod results;
+pub mod weights;
 
 use crate::algorithms::noprop::embedding_name;
 use crate::algorithms::{algorithm_info, backprop_baseline, fallback, Task};

@@ -15,11 +15,13 @@ mod augment;
 mod graph;
 mod metrics;
 mod views;
+mod weights;
 
 pub use augment::augment;
 pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
 pub use metrics::{select_epoch, EpochMetrics};
 pub use views::{CclViews, NoPropViews};
+pub use weights::{NamedTensor, Weights};
 
 /// Rows evaluated per forward pass (bounds device memory during evaluation).
 const EVAL_CHUNK: usize = 2048;

@@ -239,6 +239,17 @@ impl Algorithm for ConvAutoencoder {
         self.forward.iter().chain(&self.feedback).map(|u| u.weight.len() + u.bias.as_ref().map_or(0, Param::len)).sum()
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = Vec::new();
+        for (i, u) in self.forward.iter_mut().enumerate() {
+            out.extend(u.state_mut(&format!("forward.{i}")));
+        }
+        for (i, u) in self.feedback.iter_mut().enumerate() {
+            out.extend(u.state_mut(&format!("feedback.{i}")));
+        }
+        out
+    }
+
     fn local_loss_names(&self) -> Vec<String> {
         if self.mode == AeMode::Backprop {
             return Vec::new();

@@ -335,6 +335,15 @@ impl Algorithm for CnnPool {
         self.forward.iter().chain(&self.feedback).map(Param::len).sum()
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = crate::nn::indexed("forward", &mut self.forward);
+        out.extend(crate::nn::indexed("feedback", &mut self.feedback));
+        for (i, bn) in self.batch_norms.iter_mut().enumerate() {
+            out.extend(bn.state_mut(&format!("batch_norms.{i}")));
+        }
+        out
+    }
+
     fn local_loss_names(&self) -> Vec<String> {
         if self.mode == Mode::Backprop {
             return Vec::new();

@@ -280,6 +280,12 @@ impl Algorithm for Ccl {
         self.forward.iter().chain(&self.feedback).map(Param::len).sum()
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = crate::nn::indexed("forward", &mut self.forward);
+        out.extend(crate::nn::indexed("feedback", &mut self.feedback));
+        out
+    }
+
     fn local_loss_names(&self) -> Vec<String> {
         let top = self.forward.len() - 1;
         let mut names: Vec<String> =

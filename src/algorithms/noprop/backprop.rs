@@ -175,6 +175,17 @@ impl Algorithm for NoPropBackprop {
         blocks + self.mix.len() + self.head.parameter_count() + embed
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = Vec::new();
+        for (i, b) in self.blocks.iter_mut().enumerate() {
+            out.extend(b.state_mut(&format!("blocks.{i}")));
+        }
+        out.extend(crate::nn::indexed("mix", &mut self.mix));
+        out.extend(self.head.state_mut("head"));
+        out.push(("embedding".into(), &mut self.embedding.weight.value));
+        out
+    }
+
     fn init_from_data(&mut self, x: ArrayView2<f32>, y: &[u32]) -> Result<()> {
         self.embedding.init_from_data(x, y, &mut self.rng.fork())
     }

@@ -244,6 +244,17 @@ impl Algorithm for NoPropCt {
         self.net.count() + self.head.parameter_count() + embed + self.schedule.len()
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = self.net.state_mut("net");
+        out.extend(self.head.state_mut("head"));
+        out.push(("embedding".into(), &mut self.embedding.weight.value));
+        out
+    }
+
+    fn host_state_mut(&mut self) -> Vec<(String, &mut Vec<f64>)> {
+        vec![("schedule.psi".into(), &mut self.schedule.psi)]
+    }
+
     fn local_loss_names(&self) -> Vec<String> {
         vec!["denoise ‖û−u‖²".into(), "classifier CE".into(), "schedule ᾱ(0)".into(), "schedule ᾱ(1)".into()]
     }

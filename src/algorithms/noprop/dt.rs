@@ -181,6 +181,16 @@ impl Algorithm for NoPropDt {
         block + self.head.parameter_count() + if self.embedding.learnable() { self.embedding.weight.len() } else { 0 }
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = Vec::new();
+        for (i, b) in self.blocks.iter_mut().enumerate() {
+            out.extend(b.state_mut(&format!("blocks.{i}")));
+        }
+        out.extend(self.head.state_mut("head"));
+        out.push(("embedding".into(), &mut self.embedding.weight.value));
+        out
+    }
+
     /// Block t's mean `‖û - u‖²` (unweighted), then the classifier's CE.
     fn local_loss_names(&self) -> Vec<String> {
         let mut names: Vec<String> = (1..=self.blocks.len()).map(|t| format!("block {t}")).collect();

@@ -168,6 +168,13 @@ impl Algorithm for NoPropFm {
         self.net.count() + shared
     }
 
+    fn state_mut(&mut self) -> crate::nn::State<'_> {
+        let mut out = self.net.state_mut("net");
+        out.extend(self.head.state_mut("head"));
+        out.push(("embedding".into(), &mut self.embedding.weight.value));
+        out
+    }
+
     fn local_loss_names(&self) -> Vec<String> {
         vec!["flow ‖v−(u−z₀)‖²".into(), "anchor CE".into()]
     }

@@ -257,6 +257,24 @@ impl DenoiseNet {
         self.infer_from_features(&self.image_features(x)?, z, time)
     }
 
+    /// `{prefix}.image.*`, `.label.*` (`.label.0.*`/`.label.1.*` for the residual path), `.time.*` and
+    /// `.fusion.*`, each a `Sequential`'s state.
+    pub fn state_mut(&mut self, prefix: &str) -> crate::nn::State<'_> {
+        let mut out = self.image.state_mut(&format!("{prefix}.image"));
+        match &mut self.label {
+            LabelPath::Residual { first, second } => {
+                out.extend(first.state_mut(&format!("{prefix}.label.0")));
+                out.extend(second.state_mut(&format!("{prefix}.label.1")));
+            }
+            LabelPath::Dense(s) | LabelPath::Image(s) => out.extend(s.state_mut(&format!("{prefix}.label"))),
+        }
+        if let Some(t) = &mut self.time {
+            out.extend(t.state_mut(&format!("{prefix}.time")));
+        }
+        out.extend(self.fusion.state_mut(&format!("{prefix}.fusion")));
+        out
+    }
+
     /// Every trainable parameter.
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut out = self.image.params_mut();

@@ -38,11 +38,32 @@ fn environment(device: &Device) -> Environment {
 /// lowest validation loss or highest validation accuracy where the dataset has a validation split, else the
 /// last epoch); the test accuracies under both rules are in the summary too.
 pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<Finished> {
+    run_training_with(cfg, data_dir, verbose, &WeightsIo::default())
+}
+
+/// Weights a run starts from and where it writes its own (`bpfree train --weights IN --save-weights OUT`).
+#[derive(Clone, Debug, Default)]
+pub struct WeightsIo {
+    /// Start from these (read from a safetensors file), named for messages.
+    pub load: Option<(String, crate::train::Weights)>,
+    /// Write the trained weights here as safetensors.
+    pub save: Option<std::path::PathBuf>,
+}
+
+/// [`run_training`], starting from `io.load` (evaluated first, printed as a `loaded` line) and writing the final
+/// weights to `io.save`.
+pub fn run_training_with(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool, io: &WeightsIo) -> Result<Finished> {
     let start = Instant::now();
     let files = data_dir.read(&cfg.dataset)?;
     let data = load_dataset(cfg, &files)?;
     let device = pollster::block_on(Device::open(cfg.backend))?;
     let mut trainer = Trainer::with_dataset(cfg, device, std::sync::Arc::new(data))?;
+    if let Some((name, w)) = &io.load {
+        trainer.load_weights(w).map_err(|e| Error::invalid("--weights", format!("{name}: {e}")))?;
+        let data = trainer.dataset();
+        let (loss, accuracy) = pollster::block_on(trainer.evaluate(&data.x_test, &data.y_test))?;
+        println!("{}", json!({"loaded": name, "test_loss": loss, "test_accuracy": accuracy}));
+    }
     let backend = trainer.device().kind();
     let names = trainer.algorithm().local_loss_names();
     let mut seconds = Vec::new();
@@ -63,6 +84,13 @@ pub fn run_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Resu
                        "local_losses": local, "seconds": start.elapsed().as_secs_f64()})
             );
         }
+    }
+    if let Some(path) = &io.save {
+        let w = pollster::block_on(trainer.weights())?;
+        let bytes = crate::share::weights::to_safetensors(&w, cfg)?;
+        std::fs::write(path, bytes)
+            .map_err(|e| Error::invalid("--save-weights", format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("weights: {} ({} tensors, {} bytes)", path.display(), w.tensors.len() + w.host.len(), w.bytes());
     }
     // NoProp's samplers are stochastic: Table 1 averages 5 inference runs; report them all.
     let mut runs = Vec::new();

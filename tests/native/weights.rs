@@ -1,0 +1,129 @@
+//! Model state by name (`Algorithm::state_mut`), host weights and safetensors files: every algorithm on images and
+//! 2-D sets gives its trained weights back bit for bit when they are loaded into a fresh model (the page's last
+//! good weights, a move to the CPU, `bpfree train --weights`); a wrong or damaged file names what does not match.
+
+use bpfree::algorithms::preset_for;
+use bpfree::config::{Architecture, RunConfig};
+use bpfree::data::DataRoot;
+use bpfree::share::weights::{from_safetensors, to_safetensors};
+use bpfree::tensor::{BackendChoice, Device};
+use bpfree::train::{load_dataset, Trainer};
+use std::sync::Arc;
+
+fn small(algo: &str, dataset: &str, arch: Architecture) -> RunConfig {
+    let mut cfg = preset_for(algo, dataset, arch);
+    cfg.backend = BackendChoice::Cpu;
+    cfg.epochs = 1;
+    cfg.validation = false;
+    if dataset != "moons" {
+        cfg.train_limit = 64;
+        cfg.batch_size = 8;
+        cfg.noprop.width = 0.1;
+        cfg.noprop.blocks = 2;
+        cfg.ae_width = 0.0625;
+    }
+    cfg
+}
+
+fn trainer(cfg: &RunConfig) -> Trainer {
+    thread_local! {
+        static LOADED: std::cell::RefCell<Vec<(String, Arc<bpfree::data::Dataset>)>> = Default::default();
+    }
+    let key = format!("{} {}", cfg.dataset, cfg.arch.name());
+    let data = LOADED.with(|cache| {
+        if let Some((_, d)) = cache.borrow().iter().find(|(k, _)| *k == key) {
+            return d.clone();
+        }
+        let files = DataRoot::new("www/data").read(&cfg.dataset).unwrap();
+        let mut data = load_dataset(cfg, &files).unwrap();
+        // a few rows keep the CNN and NoProp passes short
+        let keep = data.y_test.len().min(40);
+        data.x_test = data.x_test.slice(ndarray::s![..keep, ..]).to_owned();
+        data.y_test.truncate(keep);
+        let keep = data.y_train.len().min(64);
+        data.x_train = data.x_train.slice(ndarray::s![..keep, ..]).to_owned();
+        data.y_train.truncate(keep);
+        let data = Arc::new(data);
+        cache.borrow_mut().push((key, data.clone()));
+        data
+    });
+    Trainer::with_dataset(cfg, Device::Cpu, data).unwrap()
+}
+
+#[test]
+fn every_algorithm_reloads_its_weights_bit_for_bit() {
+    let runs = [
+        ("backprop", "moons", Architecture::Mlp),
+        ("ccl", "moons", Architecture::Mlp),
+        ("feedback-alignment", "moons", Architecture::Mlp),
+        // the backprop CNN is the same model as CCL's (`CnnPool` in another mode)
+        ("ccl", "cifar10-subset", Architecture::Cnn),
+        ("ccl", "mnist", Architecture::Autoencoder),
+        ("noprop-dt", "mnist", Architecture::NoProp),
+        ("noprop-ct", "mnist", Architecture::NoProp),
+        ("noprop-fm", "mnist", Architecture::NoProp),
+        ("backprop", "mnist", Architecture::NoProp),
+    ];
+    for (algo, dataset, arch) in runs {
+        let cfg = small(algo, dataset, arch);
+        let label = format!("{algo} {} on {dataset}", arch.name());
+        let mut a = trainer(&cfg);
+        for _ in 0..2 {
+            a.step().unwrap(); // two updates: trained weights, without an epoch's evaluation passes
+        }
+        let w = pollster::block_on(a.weights()).unwrap();
+        assert!(!w.tensors.is_empty() && w.is_finite(), "{label}");
+        let names: std::collections::BTreeSet<&str> = w.tensors.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names.len(), w.tensors.len(), "{label}: duplicate names");
+        // through a safetensors file and into a fresh model with other initial weights
+        let file = from_safetensors(&to_safetensors(&w, &cfg).unwrap()).unwrap();
+        let sorted = |w: &bpfree::train::Weights| {
+            let mut w = w.clone();
+            w.tensors.sort_by(|a, b| a.name.cmp(&b.name));
+            w
+        };
+        assert_eq!(sorted(&file.weights), sorted(&w), "{label}: safetensors round trip (the file sorts by name)");
+        let mut other = cfg.clone();
+        if arch != Architecture::NoProp {
+            other.seed += 1; // other initial weights (NoProp's samplers draw from the seed: keep it to compare)
+        }
+        let mut b = trainer(&other);
+        b.load_weights(&file.weights).unwrap();
+        assert_eq!(pollster::block_on(b.weights()).unwrap(), w, "{label}");
+        let data = a.dataset().clone();
+        let ea = pollster::block_on(a.evaluate(&data.x_test, &data.y_test)).unwrap();
+        let eb = pollster::block_on(b.evaluate(&data.x_test, &data.y_test)).unwrap();
+        assert_eq!((ea.0.to_bits(), ea.1.to_bits()), (eb.0.to_bits(), eb.1.to_bits()), "{label}: evaluation");
+        println!("{label}: {} tensors, {} bytes, {}", w.tensors.len() + w.host.len(), w.bytes(), w.tensors[0].name);
+    }
+}
+
+#[test]
+fn a_wrong_or_damaged_weights_file_is_named() {
+    let cfg = small("backprop", "moons", Architecture::Mlp);
+    let mut a = trainer(&cfg);
+    let w = pollster::block_on(a.weights()).unwrap();
+    let bytes = to_safetensors(&w, &cfg).unwrap();
+    let msg = |b: &[u8]| from_safetensors(b).unwrap_err().to_string();
+    assert!(msg(&bytes[..bytes.len() - 10]).contains("not a safetensors file"));
+    assert!(msg(b"hello").contains("not a safetensors file"));
+    // another architecture: the first differing tensor, both shapes
+    let mut wide = cfg.clone();
+    wide.model.hidden = vec![32, 32];
+    let e = trainer(&wide).load_weights(&w).unwrap_err().to_string();
+    assert!(e.contains("`layers.0.weight` is 2x16 in the weights, 2x32 in this model"), "{e}");
+    // a missing and an extra tensor
+    let mut fewer = w.clone();
+    fewer.tensors.pop();
+    let e = trainer(&cfg).load_weights(&fewer).unwrap_err().to_string();
+    assert!(e.contains("the weights do not"), "{e}");
+    let mut more = w.clone();
+    more.tensors.push(bpfree::train::NamedTensor { name: "extra".into(), shape: [1, 1], data: vec![0.0] });
+    let e = trainer(&cfg).load_weights(&more).unwrap_err().to_string();
+    assert!(e.contains("the weights have `extra`"), "{e}");
+    // a failed load changes nothing
+    let mut b = trainer(&cfg);
+    let before = pollster::block_on(b.weights()).unwrap();
+    assert!(b.load_weights(&more).is_err());
+    assert_eq!(pollster::block_on(b.weights()).unwrap(), before);
+}
