@@ -48,8 +48,13 @@ fn document(cfg: &RunConfig, s: &TrainState) -> serde_json::Value {
 
 /// Offers `text` as a download named `name`.
 fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    download_part(name, mime, &wasm_bindgen::JsValue::from_str(text))
+}
+
+/// Offers `part` (a string or a `Uint8Array`) as a download named `name`.
+pub(super) fn download_part(name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("The browser did not allow the download: {e:?}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
@@ -64,7 +69,7 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
 }
 
 /// `bpfree-ccl-xor-seed9`: the stem of the exported files.
-fn file_stem(cfg: &RunConfig) -> String {
+pub(super) fn file_stem(cfg: &RunConfig) -> String {
     format!("bpfree-{}-{}-seed{}", cfg.algorithm, cfg.dataset, cfg.seed)
 }
 
@@ -184,6 +189,7 @@ pub fn HandIn() -> impl IntoView {
                     <input id="import-results" type="file" accept=".json,application/json" on:change=on_file/>
                 </label>
             </div>
+            <super::weights_io::WeightsButtons/>
             {move || imported().map(|i| view! {
                 <div class="imported" id="imported">
                     <p>

@@ -24,6 +24,7 @@ mod runner;
 mod session;
 mod settings;
 mod train_loop;
+mod weights_io;
 
 use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics, NoPropViews};
 use alignment_view::AlignmentView;

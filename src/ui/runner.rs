@@ -113,6 +113,10 @@ async fn take_trainer(
     let device = device_for(choice, session.inner().borrow().gpu.clone(), probe)?;
     let mut trainer = Trainer::with_dataset(cfg, device, data)?;
     trainer.set_yield(std::rc::Rc::new(|| Box::pin(next_frame())));
+    let pending = session.inner().borrow_mut().pending_weights.take();
+    if let Some((file, w)) = pending {
+        trainer.load_weights(&w).map_err(|e| crate::error::Error::invalid("weights", format!("{file}: {e}")))?;
+    }
     let device_text = trainer.device().describe();
     let backend = trainer.device().kind();
     let parameters = trainer.parameter_count();

@@ -24,6 +24,8 @@ pub(super) struct SessionInner {
     pub(super) trainer: Option<Trainer>,
     /// The graph run, when the dataset is a graph.
     pub(super) graph_trainer: Option<GraphTrainer>,
+    /// Weights imported from a file, loaded into the next trainer built (named by the file).
+    pub(super) pending_weights: Option<(String, crate::train::Weights)>,
     /// Bumped by Reset: a loop that sees another generation stops.
     pub(super) generation: u64,
     /// Fetched data files, by path under `data/` (fetched once per page).

@@ -101,6 +101,53 @@ fn page_reproduces_handed_in_results_from_the_command_line() {
         assert_eq!(csv.lines().count(), page.curve.len() + 1, "{family}: {csv}");
     }
 
+    // weights: the command line's trained CCL model is imported, the page switches to its run and continues
+    // from it as `bpfree train --weights` does; the page's export reads back as the same tensors
+    let w = dir.join("ccl.safetensors");
+    let cli_args = ["--algo", "ccl", "--dataset", "xor", "--epochs", "2", "--seed", "9", "--backend", "cpu"];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpfree"))
+        .args(["train", "--save-weights", w.to_str().unwrap()])
+        .args(cli_args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cont = std::process::Command::new(env!("CARGO_BIN_EXE_bpfree"))
+        .args(["train", "--weights", w.to_str().unwrap()])
+        .args(cli_args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let cont = String::from_utf8_lossy(&cont.stdout).into_owned();
+    let cli_epoch1: serde_json::Value = serde_json::from_str(cont.lines().nth(1).unwrap()).unwrap();
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    s.wait_for_adapter();
+    s.send_keys("#import-weights", w.to_str().unwrap());
+    s.wait_for("the weights to load", 30, |s| s.text("#weights-note").contains("Loaded ccl.safetensors"));
+    println!("weights: {}", s.text("#weights-note"));
+    s.click("#step-button");
+    s.wait_for("one epoch from the weights", 120, |s| s.epoch() >= 1 || !s.text("#error-banner").is_empty());
+    let page_loss: f32 = s.text("#loss-value").parse().unwrap();
+    let cli_loss = cli_epoch1["train_loss"].as_f64().unwrap() as f32;
+    println!("continued from the weights, epoch 1: page {page_loss}, command line {cli_loss}");
+    assert!((page_loss - cli_loss).abs() <= 1e-3 * cli_loss.abs().max(1e-3), "{page_loss} vs {cli_loss}");
+    s.script(
+        "window.__weights = null; const orig = URL.createObjectURL; URL.createObjectURL = (b) => { \
+         const r = new FileReader(); r.onload = () => window.__weights = r.result; r.readAsDataURL(b); \
+         return orig(b); }; return null;",
+    );
+    s.click("#export-weights");
+    s.wait_for("the weights export", 20, |s| s.script("return window.__weights;").is_string());
+    let url_data = s.script("return window.__weights;").as_str().unwrap().to_string();
+    let b64 = url_data.split(',').nth(1).unwrap();
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap();
+    let page_w = bpfree::share::weights::from_safetensors(&bytes).unwrap();
+    let cli_w = bpfree::share::weights::from_safetensors(&std::fs::read(&w).unwrap()).unwrap();
+    let names = |f: &bpfree::share::weights::WeightsFile| {
+        f.weights.tensors.iter().map(|t| (t.name.clone(), t.shape)).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&page_w), names(&cli_w));
+
     // an edited file shows, marked
     let file = dir.join("ccl.json");
     let text =
