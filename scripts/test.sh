@@ -35,6 +35,7 @@ WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless -
 step "trunk build --release"
 trunk build --release
 step "end-to-end: the built page in headless Chromium"
-cargo test --test e2e -- --ignored --nocapture --skip page_noprop_light_preset --skip page_ccl_quick_preset
+# one browser at a time: on 2 cores, parallel browsers only make each test slower
+cargo test --test e2e -- --ignored --nocapture --test-threads=1 --skip page_noprop_light_preset --skip page_ccl_quick_preset
 
 echo "scripts/test.sh: all suites passed in $(( $(date +%s) - started )) s" >&2

@@ -283,3 +283,31 @@ async fn forwardgnn_sf_on_karate_learns() {
     let best = accuracies.iter().copied().fold(0.0, f64::max);
     assert!(best > accuracies[0], "validation accuracy did not rise: {accuracies:?}");
 }
+
+/// A lost GPU (the device destroyed, as a driver reset or a crashed GPU process would) fails the next readback with
+/// a GPU error; the run restarts on the CPU from its last good weights, keeping its epochs, and trains on (what the
+/// page does, `PageRun::recover`).
+#[wasm_bindgen_test]
+async fn a_lost_gpu_moves_the_run_to_the_cpu() {
+    let Some(device) = webgpu().await else { return };
+    let cfg = RunConfig {
+        data: bpfree::data::SyntheticOptions { points: 200, ..Default::default() },
+        ..RunConfig::default()
+    };
+    let mut trainer = Trainer::new(&cfg, device.clone()).unwrap();
+    trainer.run_epoch().await.unwrap();
+    trainer.checkpoint().await.unwrap();
+    let kept = trainer.last_good().unwrap().weights.clone();
+    if let Device::Gpu(gpu) = &device {
+        gpu.destroy_device_for_test();
+    }
+    let err = trainer.run_epoch().await.unwrap_err();
+    console_log!("after destroying the device: {err}");
+    assert!(matches!(err, bpfree::Error::Gpu(_)), "{err}");
+    let mut cpu = trainer.restart(&cfg, Device::Cpu).unwrap();
+    assert_eq!((cpu.epoch(), cpu.history().len()), (1, 1));
+    assert_eq!(cpu.weights().await.unwrap(), kept);
+    let m = cpu.run_epoch().await.unwrap();
+    assert_eq!(m.epoch, 2);
+    assert!(m.train_loss.is_finite(), "{m:?}");
+}

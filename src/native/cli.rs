@@ -6,7 +6,7 @@ use crate::algorithms::ALGORITHMS;
 use crate::config::{Architecture, RunConfig, Selection};
 use crate::data::DATASETS;
 use crate::error::{Error, Result};
-use crate::nn::{GnnKind, OptimizerConfig};
+use crate::nn::GnnKind;
 use crate::tensor::{BackendChoice, Device};
 use serde_json::json;
 use std::path::PathBuf;
@@ -326,12 +326,7 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
         }
     }
     if let Some(lr) = lr {
-        cfg.optimizer = match cfg.optimizer {
-            OptimizerConfig::Adam { beta1, beta2, eps, weight_decay, decoupled, .. } => {
-                OptimizerConfig::Adam { lr, beta1, beta2, eps, weight_decay, decoupled }
-            }
-            OptimizerConfig::Sgd { momentum, weight_decay, .. } => OptimizerConfig::Sgd { lr, momentum, weight_decay },
-        };
+        cfg.optimizer = cfg.optimizer.with_lr(lr);
         cfg.ccl.feedback_lr = lr;
     }
     cfg.validate()?;

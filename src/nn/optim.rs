@@ -23,6 +23,14 @@ impl Default for OptimizerConfig {
 }
 
 impl OptimizerConfig {
+    /// The same optimiser with learning rate `lr`.
+    pub fn with_lr(mut self, new_lr: f32) -> Self {
+        match &mut self {
+            OptimizerConfig::Adam { lr, .. } | OptimizerConfig::Sgd { lr, .. } => *lr = new_lr,
+        }
+        self
+    }
+
     /// Adam with the usual defaults and learning rate `lr`.
     pub fn adam(lr: f32) -> Self {
         OptimizerConfig::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0, decoupled: false }

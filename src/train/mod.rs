@@ -14,12 +14,14 @@ use std::sync::Arc;
 mod augment;
 mod graph;
 mod metrics;
+mod recovery;
 mod views;
 mod weights;
 
 pub use augment::augment;
 pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
 pub use metrics::{select_epoch, EpochMetrics};
+pub use recovery::Checkpoint;
 pub use views::{CclViews, NoPropViews};
 pub use weights::{NamedTensor, Weights};
 
@@ -67,6 +69,7 @@ pub struct Trainer {
     rows_seen: usize,
     history: Vec<EpochMetrics>,
     yield_now: Option<YieldFn>,
+    recovery: recovery::Recovery,
 }
 
 /// The rows `index` of `x` as a new array (host-side gather: the dataset stays in host memory, only batches
@@ -127,6 +130,7 @@ impl Trainer {
             rows_seen: 0,
             history: Vec::new(),
             yield_now: None,
+            recovery: recovery::Recovery::default(),
         })
     }
 

@@ -60,6 +60,8 @@ pub struct TrainState {
     pub device: Option<String>,
     /// The current run's backend, `cpu` or `gpu` (for its results file).
     pub backend: Option<&'static str>,
+    /// The run diverged and is paused at its last good weights: a new learning rate continues it (no reset).
+    pub diverged: bool,
     /// A handed-in results file shown beside the run ("Import results").
     pub imported: Option<hand_in::Imported>,
     /// Trainable scalars of the current model.

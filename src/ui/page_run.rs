@@ -32,6 +32,12 @@ pub(super) trait PageRun: Sized {
     /// Trains one slice (a few milliseconds, or up to the end of the epoch) and says what the page learns.
     async fn slice(&mut self, cfg: &RunConfig, state: RwSignal<TrainState>, one_epoch: bool) -> Result<Slice>;
 
+    /// After a failed slice: the run rebuilt where it can go on (a GPU error moves it to the CPU from its last good
+    /// weights), with the message to show; `None` when the error ends the run.
+    fn recover(&self, _cfg: &RunConfig, _error: &crate::error::Error) -> Option<(Self, String)> {
+        None
+    }
+
     /// Puts the run back into the session.
     fn store(self, session: &mut SessionInner);
 }

@@ -98,7 +98,15 @@ async fn take_trainer(
     probe: &AdapterProbe,
     state: RwSignal<TrainState>,
 ) -> Result<Trainer> {
-    if let Some(t) = session.inner().borrow_mut().trainer.take() {
+    let kept = session.inner().borrow_mut().trainer.take();
+    if let Some(t) = kept {
+        // a diverged run starts again from its last good weights, with the settings as they are now (a lower
+        // learning rate, typically)
+        if t.diverged().is_some() {
+            let fresh = t.restart(cfg, t.device().clone())?;
+            state.update(|s| s.diverged = false);
+            return Ok(fresh);
+        }
         return Ok(t);
     }
     let data = ensure_dataset(session, cfg, state).await?;
@@ -117,6 +125,7 @@ async fn take_trainer(
     if let Some((file, w)) = pending {
         trainer.load_weights(&w).map_err(|e| crate::error::Error::invalid("weights", format!("{file}: {e}")))?;
     }
+    trainer.checkpoint().await?; // the initial weights are the first good ones
     let device_text = trainer.device().describe();
     let backend = trainer.device().kind();
     let parameters = trainer.parameter_count();
@@ -165,6 +174,18 @@ async fn image_views(trainer: &Trainer, state: RwSignal<TrainState>) -> Result<(
     Ok(())
 }
 
+/// The slice that pauses a diverged run: the message names the step and what was kept; Train continues from the
+/// kept weights with the settings of then (`take_trainer`), and a new learning rate does not reset the run.
+fn diverged(message: String) -> Slice {
+    Slice {
+        update: Some(Box::new(move |s: &mut TrainState| {
+            s.error = Some(message);
+            s.diverged = true;
+        })),
+        stop: true,
+    }
+}
+
 impl PageRun for Trainer {
     async fn take(
         session: &Session,
@@ -184,8 +205,24 @@ impl PageRun for Trainer {
             return Ok(Slice { update: None, stop: true }); // the budget is spent: Reset (or another budget) starts over
         }
         let start = now_ms();
+        let since = self.steps();
+        // a loss that stops being a number pauses the run: after every step on the CPU (reading one number back
+        // is free), once per slice on the GPU
+        let per_step = matches!(self.device(), Device::Cpu);
+        let mut checked = since;
         while !self.epoch_complete() && now_ms() - start < SLICE_MS {
             self.step()?;
+            if per_step {
+                if let Some(message) = self.check_divergence(checked).await? {
+                    return Ok(diverged(message));
+                }
+                checked = self.steps();
+            }
+        }
+        if !per_step {
+            if let Some(message) = self.check_divergence(since).await? {
+                return Ok(diverged(message));
+            }
         }
         if !self.epoch_complete() {
             return Ok(Slice { update: None, stop: false });
@@ -198,6 +235,9 @@ impl PageRun for Trainer {
             Device::Cpu => None,
         };
         let diverged = metrics.divergence(cfg.optimizer.lr());
+        if diverged.is_none() {
+            self.checkpoint().await?;
+        }
         let spent = (budgeted && self.epoch() >= cfg.epochs) || diverged.is_some();
         let stop = one_epoch || spent;
         let update: StateChange = Box::new(move |s| {
@@ -210,6 +250,21 @@ impl PageRun for Trainer {
             }
         });
         Ok(Slice { update: Some(update), stop })
+    }
+
+    fn recover(&self, cfg: &RunConfig, error: &crate::error::Error) -> Option<(Self, String)> {
+        if !matches!(error, crate::error::Error::Gpu(_)) || matches!(self.device(), Device::Cpu) {
+            return None;
+        }
+        let fresh = self.restart(cfg, Device::Cpu).ok()?;
+        let from = match self.last_good().map_or(0, |c| c.epoch) {
+            0 => "its initial weights".to_string(),
+            e => format!("the weights of epoch {e}"),
+        };
+        Some((
+            fresh,
+            format!("The GPU failed ({error}). The run continues on the CPU from {from}; the numbers so far are kept."),
+        ))
     }
 
     fn store(self, session: &mut SessionInner) {

@@ -18,9 +18,26 @@ pub(super) fn use_change() -> impl Fn(Edit) + Copy + 'static {
     let state = expect_context::<RwSignal<TrainState>>();
     let session = expect_context::<StoredValue<Session, LocalStorage>>();
     move |edit| {
+        let before = config.get_untracked();
         config.update(|c| edit(c));
-        train_loop::reset(session, state, &config.get_untracked());
+        let after = config.get_untracked();
+        // after a divergence, a new learning rate (or clip) continues the run from its kept weights
+        if state.with_untracked(|s| s.diverged) && only_optimizer_changed(&before, &after) {
+            state.update(|s| s.error = None);
+            return;
+        }
+        train_loop::reset(session, state, &after);
     }
+}
+
+/// `after` differs from `before` only in the optimiser, the learning rates or the clipping.
+fn only_optimizer_changed(before: &RunConfig, after: &RunConfig) -> bool {
+    let mut a = after.clone();
+    a.optimizer = before.optimizer.clone();
+    a.grad_clip = before.grad_clip;
+    a.ccl.feedback_lr = before.ccl.feedback_lr;
+    a.ccl.feedback_clip = before.ccl.feedback_clip;
+    a == *before
 }
 
 /// The preset of `algorithm` on `dataset` with `arch`, keeping the seed, the backend and the graph layer kind

@@ -31,7 +31,23 @@ async fn train_loop<R: PageRun>(
         if !current() {
             return Ok(());
         }
-        let slice = run.slice(cfg, state, one_epoch).await?;
+        let slice = match run.slice(cfg, state, one_epoch).await {
+            Ok(slice) => slice,
+            Err(e) => {
+                let Some((fresh, message)) = run.recover(cfg, &e) else { return Err(e) };
+                drop(run);
+                if let Some(gpu) = &session.inner().borrow().gpu {
+                    gpu.trim(); // no buffer of the failed device is handed out again
+                }
+                state.update(|s| {
+                    s.error = Some(message);
+                    s.device = Some("CPU (after a GPU error)".into());
+                    s.backend = Some("cpu");
+                });
+                fresh.store(&mut session.inner().borrow_mut());
+                continue;
+            }
+        };
         if !current() {
             return Ok(()); // reset while we waited: drop this run
         }
@@ -109,10 +125,14 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         inner.trainer = None;
         inner.graph_trainer = None;
         inner.generation += 1;
+        if let Some(gpu) = &inner.gpu {
+            gpu.trim(); // the pool of the runs before starts empty again
+        }
     });
     state.update(|s| {
         s.running = false;
         s.error = None;
+        s.diverged = false;
     });
     show_dataset(session, state, cfg);
 }

@@ -127,3 +127,42 @@ fn a_wrong_or_damaged_weights_file_is_named() {
     assert!(b.load_weights(&more).is_err());
     assert_eq!(pollster::block_on(b.weights()).unwrap(), before);
 }
+
+#[test]
+fn a_diverging_run_is_caught_at_its_step_and_continues_from_its_last_good_weights() {
+    // CCL at lr 100 without clipping overflows within a few epochs (tests/native/cli.rs)
+    let mut cfg = preset_for("ccl", "moons", Architecture::Mlp);
+    cfg.backend = BackendChoice::Cpu;
+    cfg.optimizer = cfg.optimizer.with_lr(100.0);
+    cfg.ccl.feedback_lr = 100.0;
+    cfg.grad_clip = 0.0;
+    cfg.ccl.feedback_clip = 0.0;
+    let mut t = Trainer::new(&cfg, Device::Cpu).unwrap();
+    pollster::block_on(t.checkpoint()).unwrap();
+    // the page's loop: a check after every step, a checkpoint after every good epoch
+    let message = loop {
+        if t.epoch_complete() {
+            pollster::block_on(t.end_epoch()).unwrap();
+            pollster::block_on(t.checkpoint()).unwrap();
+            assert!(t.epoch() < 100, "never diverged");
+        }
+        let since = t.steps();
+        t.step().unwrap();
+        if let Some(msg) = pollster::block_on(t.check_divergence(since)).unwrap() {
+            break msg;
+        }
+    };
+    println!("{message}");
+    assert!(message.contains("Training diverged at step") && message.contains("are kept"), "{message}");
+    let kept = t.last_good().unwrap().clone();
+    assert!(kept.weights.is_finite());
+    // the preset's learning rate and clipping (what a user lowers them to) continue from the kept weights and epoch
+    let mut lower = preset_for("ccl", "moons", Architecture::Mlp);
+    lower.backend = BackendChoice::Cpu;
+    let mut again = t.restart(&lower, Device::Cpu).unwrap();
+    assert_eq!(again.epoch(), kept.epoch);
+    assert_eq!(pollster::block_on(again.weights()).unwrap(), kept.weights);
+    let m = pollster::block_on(again.run_epoch()).unwrap();
+    assert_eq!(m.epoch, kept.epoch + 1);
+    assert!(m.train_loss.is_finite(), "{m:?}");
+}

@@ -105,6 +105,13 @@ impl Gpu {
                 slot.get_or_insert_with(|| e.to_string());
             }
         }));
+        // a lost device (driver reset, the tab's GPU process gone, `destroy`) reads as the next error
+        let lost = device_error.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut slot) = lost.lock() {
+                slot.get_or_insert_with(|| format!("the GPU device was lost ({reason:?}): {message}"));
+            }
+        });
         let kernels = Kernels::new(&device);
         let max_buffer_bytes = limits.max_buffer_size.min(limits.max_storage_buffer_binding_size);
         Ok(Gpu(Rc::new(Inner {
@@ -133,6 +140,18 @@ impl Gpu {
     /// Live device memory held by tensors and the pool.
     pub fn memory(&self) -> MemoryStats {
         self.0.pool.borrow().stats()
+    }
+
+    /// Drops every pooled (free) buffer: on Reset, and after a GPU error (a buffer whose creation failed must not
+    /// be handed out again). Buffers owned by live tensors are untouched.
+    pub fn trim(&self) {
+        self.0.pool.borrow_mut().trim();
+    }
+
+    /// Destroys the device, as a driver reset would: for testing what the page does when the GPU is lost.
+    #[doc(hidden)]
+    pub fn destroy_device_for_test(&self) {
+        self.0.device.destroy();
     }
 
     pub(crate) fn kernels(&self) -> &Kernels {

@@ -71,6 +71,12 @@ impl Pool {
         self.stats.live_buffers -= 1;
     }
 
+    /// Drops the free buffers.
+    pub fn trim(&mut self) {
+        self.free.clear();
+        self.stats.pooled_bytes = 0;
+    }
+
     pub fn stats(&self) -> MemoryStats {
         self.stats
     }
