@@ -8,6 +8,8 @@
 
 #[path = "e2e_cases/hand_in.rs"]
 mod hand_in;
+#[path = "e2e_cases/long_session.rs"]
+mod long_session;
 #[path = "e2e_cases/recovery.rs"]
 mod recovery;
 mod webdriver;

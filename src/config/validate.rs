@@ -97,6 +97,51 @@ impl RunConfig {
         })
     }
 
+    /// Bytes of the MLP's largest single tensor: a weight matrix, or one batch of the widest layer's activations
+    /// (0 for the papers' fixed networks and for graphs). A GPU buffer must hold it.
+    pub fn largest_tensor_bytes(&self) -> u64 {
+        if self.mlp_bytes() == 0 {
+            return 0;
+        }
+        let inputs: u64 = if self.is_image() { 3 * 32 * 32 } else { 2 };
+        let widths: Vec<u64> =
+            std::iter::once(inputs).chain(self.model.hidden.iter().map(|&w| w as u64)).chain([100]).collect();
+        let weight = widths.windows(2).map(|w| w[0].saturating_mul(w[1])).max().unwrap_or(0);
+        let activation = widths.iter().max().copied().unwrap_or(0).saturating_mul(self.batch_size as u64);
+        weight.max(activation).saturating_mul(4)
+    }
+
+    /// Checks the run against what the chosen backend can give, at run time: the largest tensor against the GPU
+    /// adapter's largest buffer (`max_buffer_bytes`), and the whole estimate against the memory left
+    /// (`memory_left`: what the page's WebAssembly heap can still grow by). Each message gives the estimate and
+    /// the limit.
+    pub fn check_fits(&self, max_buffer_bytes: Option<u64>, memory_left: Option<u64>) -> Result<()> {
+        let mib = |b: u64| (b as f64 / (1u64 << 20) as f64).ceil() as u64;
+        if let Some(limit) = max_buffer_bytes {
+            let largest = self.largest_tensor_bytes();
+            check(largest <= limit, "model size", || {
+                format!(
+                    "its largest tensor needs {} MiB, and this GPU adapter holds at most {} MiB in one buffer: use \
+                     narrower layers or a smaller batch, or the CPU backend",
+                    mib(largest),
+                    mib(limit)
+                )
+            })?;
+        }
+        if let Some(left) = memory_left {
+            let need = self.mlp_bytes();
+            check(need <= left, "model size", || {
+                format!(
+                    "the MLP needs about {} MiB, and this tab's WebAssembly memory can grow by only {} MiB more (4 GiB \
+                     in all, the dataset included): use narrower layers or a smaller batch",
+                    mib(need),
+                    mib(left)
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Estimated bytes of the MLP (vector and image runs): four copies of every weight (value, gradient, two
     /// optimiser moments) and the activations of one batch, kept for the backward pass.
     pub fn mlp_bytes(&self) -> u64 {

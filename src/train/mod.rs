@@ -90,6 +90,9 @@ impl Trainer {
     /// `cfg.seed`. The dataset is shared, so the page can restart runs without copying it.
     pub fn with_dataset(cfg: &RunConfig, device: Device, data: Arc<Dataset>) -> Result<Self> {
         cfg.validate()?;
+        if let Device::Gpu(gpu) = &device {
+            cfg.check_fits(Some(gpu.max_buffer_bytes()), None)?; // before anything is allocated on it
+        }
         let all = data.y_train.len();
         let train_len = if cfg.train_limit > 0 { cfg.train_limit.min(all) } else { all };
         if train_len == 0 || data.y_test.is_empty() {

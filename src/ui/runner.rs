@@ -119,6 +119,7 @@ async fn take_trainer(
         (choice, _) => choice,
     };
     let device = device_for(choice, session.inner().borrow().gpu.clone(), probe)?;
+    cfg.check_fits(None, super::session::wasm_memory_left())?;
     let mut trainer = Trainer::with_dataset(cfg, device, data)?;
     trainer.set_yield(std::rc::Rc::new(|| Box::pin(next_frame())));
     let pending = session.inner().borrow_mut().pending_weights.take();

@@ -66,6 +66,33 @@ pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// How much more this tab's WebAssembly memory can grow (a wasm32 heap holds at most 4 GiB).
+pub(super) fn wasm_memory_left() -> Option<u64> {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().ok()?;
+    let used = memory.buffer().dyn_into::<js_sys::ArrayBuffer>().ok()?.byte_length() as u64;
+    Some((4u64 << 30).saturating_sub(used))
+}
+
+thread_local! {
+    /// The page's GPU context, for [`memory_stats`].
+    static STATS_GPU: RefCell<Option<Gpu>> = const { RefCell::new(None) };
+}
+
+/// The page's memory, for the long-session test and anyone curious (`window.wasmBindings.bpfreeMemory()` in the
+/// console): `{wasmHeap, deviceLive, devicePooled}` in bytes (device bytes 0 without WebGPU).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = bpfreeMemory)]
+pub fn memory_stats() -> js_sys::Object {
+    let heap = wasm_memory_left().map_or(0.0, |left| ((4u64 << 30) - left) as f64);
+    let device = STATS_GPU.with(|g| g.borrow().as_ref().map(Gpu::memory)).unwrap_or_default();
+    let out = js_sys::Object::new();
+    for (key, value) in
+        [("wasmHeap", heap), ("deviceLive", device.live_bytes as f64), ("devicePooled", device.pooled_bytes as f64)]
+    {
+        let _ = js_sys::Reflect::set(&out, &key.into(), &value.into());
+    }
+    out
+}
+
 pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;
 
 pub(super) fn now_ms() -> f64 {
@@ -88,6 +115,7 @@ pub fn probe_adapter(session: SessionHandle, adapter: RwSignal<AdapterProbe>) {
         match Gpu::new().await {
             Ok(gpu) => {
                 adapter.set(Some(Ok(gpu.summary().clone())));
+                STATS_GPU.with(|g| *g.borrow_mut() = Some(gpu.clone()));
                 session.with_value(|s| s.0.borrow_mut().gpu = Some(gpu));
             }
             Err(e) => adapter.set(Some(Err(e.to_string()))),

@@ -166,3 +166,21 @@ fn a_diverging_run_is_caught_at_its_step_and_continues_from_its_last_good_weight
     assert_eq!(m.epoch, kept.epoch + 1);
     assert!(m.train_loss.is_finite(), "{m:?}");
 }
+
+#[test]
+fn a_run_too_big_for_the_backend_is_refused_with_the_estimate_and_the_limit() {
+    let mut cfg = preset_for("backprop", "mnist", Architecture::Mlp);
+    cfg.model.hidden = vec![4096, 4096];
+    cfg.batch_size = 8192;
+    cfg.validate().unwrap(); // under the 1 GiB / 8 GiB caps
+                             // 8192 x 4096 activations = 128 MiB in one tensor
+    assert_eq!(cfg.largest_tensor_bytes(), 128 << 20);
+    let e = cfg.check_fits(Some(64 << 20), None).unwrap_err().to_string();
+    assert!(e.contains("its largest tensor needs 128 MiB") && e.contains("at most 64 MiB in one buffer"), "{e}");
+    let need = cfg.mlp_bytes();
+    let e = cfg.check_fits(None, Some(need - 1)).unwrap_err().to_string();
+    assert!(e.contains("can grow by only") && e.contains(&format!("about {} MiB", need.div_ceil(1 << 20))), "{e}");
+    assert!(cfg.check_fits(Some(128 << 20), Some(need)).is_ok());
+    // the papers' fixed networks and the graphs are not estimated
+    assert_eq!(preset_for("ccl", "cifar10-subset", Architecture::Cnn).largest_tensor_bytes(), 0);
+}
