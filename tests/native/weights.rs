@@ -184,3 +184,17 @@ fn a_run_too_big_for_the_backend_is_refused_with_the_estimate_and_the_limit() {
     // the papers' fixed networks and the graphs are not estimated
     assert_eq!(preset_for("ccl", "cifar10-subset", Architecture::Cnn).largest_tensor_bytes(), 0);
 }
+
+#[test]
+fn noprop_blocks_too_big_for_the_page_are_refused_before_they_are_built() {
+    // the example: `width=4&blocks=50` ran the tab out of memory
+    let mut cfg = preset_for("noprop-dt", "cifar10-subset", Architecture::NoProp);
+    cfg.noprop.width = 4.0;
+    cfg.noprop.blocks = 50;
+    let info = bpfree::algorithms::algorithm_info("noprop-dt").unwrap();
+    let problem = bpfree::algorithms::Problem { inputs: 3072, classes: 10, image: Some([3, 32, 32]) };
+    let build = info.build.unwrap();
+    let e = build(&cfg, problem, &Device::Cpu, &mut bpfree::rng::Rng::new(1)).err().unwrap().to_string();
+    println!("{e}");
+    assert!(e.contains("NoProp's 50 block(s)") && e.contains("use fewer blocks or a narrower width"), "{e}");
+}

@@ -305,11 +305,34 @@ pub fn net_shape(cfg: &RunConfig, problem: Problem, kind: NetKind) -> Result<Net
     if !(cfg.noprop.width > 0.0 && cfg.noprop.width <= 4.0) {
         return Err(Error::invalid("width", format!("{} (use a multiplier in (0, 4])", cfg.noprop.width)));
     }
-    Ok(NetShape {
+    let shape = NetShape {
         image,
         classes: problem.classes,
         dim: super::embedding_dim(cfg.noprop.embedding, problem.classes, pixels),
         width: cfg.noprop.width,
         kind,
-    })
+    };
+    check_size(&shape, if kind == NetKind::Discrete { cfg.noprop.blocks } else { 1 })?;
+    Ok(shape)
+}
+
+/// Refuses a NoProp model whose blocks would not fit before any of them is built on the run's device: one block
+/// is built on the CPU to count its parameters, and `nets` of them, each with a gradient and two Adam moments,
+/// must stay under [`crate::config::MAX_MODEL_BYTES`] (1 GiB in the page, 8 GiB natively).
+fn check_size(shape: &NetShape, nets: usize) -> Result<()> {
+    let per_net = DenoiseNet::new(&Device::Cpu, *shape, &mut Rng::new(0))?.count() as u64;
+    let bytes = per_net.saturating_mul(nets as u64).saturating_mul(4 * 4);
+    let limit = crate::config::MAX_MODEL_BYTES;
+    if bytes > limit {
+        return Err(Error::invalid(
+            "model size",
+            format!(
+                "NoProp's {nets} block(s) of {per_net} parameters need about {} MiB with their gradients and \
+                 optimiser state; the limit is {} MiB: use fewer blocks or a narrower width",
+                bytes >> 20,
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
