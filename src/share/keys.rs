@@ -69,6 +69,13 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
             cfg.graph.layers =
                 value.parse().ok().filter(|l| (1..=8).contains(l)).ok_or_else(|| bad("a depth from 1 to 8"))?
         }
+        // the page's classroom keys (`super::classroom`); read there, not settings of the run
+        // `embed=1`/`0` is the compact page; any other `embed=` value is NoProp's label embedding (below)
+        "hide" | "lock" => {}
+        "embed" if matches!(value, "0" | "1") => {}
+        "goal" => {
+            super::classroom::Goal::parse(value)?;
+        }
         // the page starts training on open; not a setting of the run
         "autostart" => {
             if !matches!(value, "0" | "1") {

@@ -2,6 +2,7 @@
 //! omitted, and back. Links travel through slides, chat and e-mail: [`read`] %-decodes them, ignores keys it does
 //! not know (tracking tags) and keeps the preset's value for a bad one, naming both; never a panic.
 
+pub mod classroom;
 mod keys;
 pub mod results;
 pub mod weights;
@@ -94,7 +95,7 @@ pub struct LinkRead {
 
 /// The query of `link`: everything after the first `?` (or the whole text when there is none), without a `#...`
 /// fragment.
-fn query_of(link: &str) -> &str {
+pub(crate) fn query_of(link: &str) -> &str {
     let link = link.trim();
     let query = link.split_once('?').map_or(link, |(_, q)| q);
     query.split_once('#').map_or(query, |(q, _)| q)

@@ -37,10 +37,16 @@ pub async fn copy_link() -> Result<(), String> {
         .map_err(|_| format!("This browser did not allow copying; the link is the address bar: {href}"))
 }
 
-/// Replaces the address bar's query with `cfg` (no reload, no history entry).
-pub fn write_location(cfg: &RunConfig) {
+/// The link's classroom keys (`hide=`, `lock=`, `embed=1`, `goal=`) and a note for each bad value.
+pub fn classroom_from_location() -> (crate::share::classroom::Classroom, Vec<String>) {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    crate::share::classroom::read_classroom(&query)
+}
+
+/// Replaces the address bar's query with `cfg` and the link's classroom keys (no reload, no history entry).
+pub fn write_location(cfg: &RunConfig, classroom: &crate::share::classroom::Classroom) {
     let Some(window) = web_sys::window() else { return };
-    let query = format!("?{}", crate::share::encode(cfg));
+    let query = format!("?{}{}", crate::share::encode(cfg), classroom.encode());
     if window.location().search().ok().as_deref() == Some(query.as_str()) {
         return;
     }

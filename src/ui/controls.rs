@@ -45,6 +45,7 @@ fn with_lr(cfg: &mut RunConfig, lr: f32) {
 #[component]
 pub fn Controls() -> impl IntoView {
     let config = expect_context::<RwSignal<RunConfig>>();
+    let locked = super::use_locks();
     let state = expect_context::<RwSignal<TrainState>>();
     let change = use_change();
     let graph =
@@ -54,17 +55,17 @@ pub fn Controls() -> impl IntoView {
         <section class="controls">
             <RunButtons/>
             <label>"Dataset"
-                <select id="dataset-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let a = c.algorithm.clone(); switch(c, &a, &v, Architecture::Mlp) })) }>
+                <select id="dataset-select" prop:disabled=move || locked("dataset") on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let a = c.algorithm.clone(); switch(c, &a, &v, Architecture::Mlp) })) }>
                     {DATASETS.iter().map(|d| view! { <option value=d.id selected=move || config.with(|c| c.dataset == d.id)>{d.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Algorithm"
-                <select id="algorithm-select" on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
+                <select id="algorithm-select" prop:disabled=move || locked("algo") on:change=move |ev| { let v = event_target_value(&ev); change(Box::new(move |c| { let d = c.dataset.clone(); let m = c.arch; switch(c, &v, &d, m) })) }>
                     {move || ALGORITHMS.iter().filter(|a| a.does(Task::of(kind(), config.with(|c| c.graph.link)))).map(|a| view! { <option value=a.id title=a.description selected=move || config.with(|c| c.algorithm == a.id)>{a.label}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Backend"
-                <select id="backend-select" on:change=move |ev| {
+                <select id="backend-select" prop:disabled=move || locked("backend") on:change=move |ev| {
                     let v = BackendChoice::parse(&event_target_value(&ev)).unwrap_or_default();
                     change(Box::new(move |c| c.backend = v))
                 }>
@@ -75,7 +76,7 @@ pub fn Controls() -> impl IntoView {
                 </select>
             </label>
             <label>"Learning rate"
-                <select id="lr-select" on:change=move |ev| {
+                <select id="lr-select" prop:disabled=move || locked("lr") on:change=move |ev| {
                     let lr = event_target_value(&ev).parse().unwrap_or(0.01);
                     change(Box::new(move |c| with_lr(c, lr)))
                 }>
@@ -83,7 +84,7 @@ pub fn Controls() -> impl IntoView {
                 </select>
             </label>
             <label class:hidden=move || graph() || config.with(|c| c.arch == Architecture::NoProp)>"Hidden layers"
-                <select id="hidden-select" on:change=move |ev| {
+                <select id="hidden-select" prop:disabled=move || locked("hidden") on:change=move |ev| {
                     let hidden: Vec<usize> = event_target_value(&ev).split(',').filter_map(|s| s.parse().ok()).collect();
                     change(Box::new(move |c| c.model.hidden = hidden))
                 }>
@@ -95,7 +96,7 @@ pub fn Controls() -> impl IntoView {
                 </select>
             </label>
             <label class:hidden=move || graph() || config.with(|c| c.arch == Architecture::NoProp)>"Activation"
-                <select id="activation-select" on:change=move |ev| {
+                <select id="activation-select" prop:disabled=move || locked("activation") on:change=move |ev| {
                     let f = match event_target_value(&ev).as_str() {
                         "tanh" => Activation::Tanh,
                         "sigmoid" => Activation::Sigmoid,
@@ -113,7 +114,7 @@ pub fn Controls() -> impl IntoView {
                 </select>
             </label>
             <label class:hidden=graph>"Batch size"
-                <select id="batch-select" on:change=move |ev| {
+                <select id="batch-select" prop:disabled=move || locked("batch") on:change=move |ev| {
                     let b = event_target_value(&ev).parse().unwrap_or(32);
                     change(Box::new(move |c| c.batch_size = b))
                 }>
@@ -123,7 +124,7 @@ pub fn Controls() -> impl IntoView {
             <ImageControls/>
             <GraphControls/>
             <label class:hidden=move || state.with(|s| s.image) || graph()>"Noise"
-                <input id="noise-input" type="range" min="0" max="0.5" step="0.05"
+                <input id="noise-input" prop:disabled=move || locked("noise") type="range" min="0" max="0.5" step="0.05"
                     prop:value=move || config.with(|c| c.data.noise.to_string())
                     on:change=move |ev| {
                         let n = event_target_value(&ev).parse().unwrap_or(0.1);
@@ -131,7 +132,7 @@ pub fn Controls() -> impl IntoView {
                     }/>
             </label>
             <label>"Seed"
-                <input id="seed-input" type="number" min="0"
+                <input id="seed-input" prop:disabled=move || locked("seed") type="number" min="0"
                     prop:value=move || config.with(|c| c.seed.to_string())
                     on:change=move |ev| {
                         match event_target_value(&ev).parse::<u64>() {

@@ -10,13 +10,14 @@ use leptos::prelude::*;
 #[component]
 pub fn GraphControls() -> impl IntoView {
     let config = expect_context::<RwSignal<RunConfig>>();
+    let locked = super::use_locks();
     let change = use_change();
     let graph =
         move || config.with(|c| dataset_info(&c.dataset).map(|d| d.kind == DatasetKind::Graph).unwrap_or(false));
     view! {
         <Show when=graph>
             <label>"Task"
-                <select id="task-select" on:change=move |ev| {
+                <select id="task-select" prop:disabled=move || locked("task") on:change=move |ev| {
                     let link = event_target_value(&ev) == "link";
                     change(Box::new(move |c| set_task(c, link)))
                 }>
@@ -25,7 +26,7 @@ pub fn GraphControls() -> impl IntoView {
                 </select>
             </label>
             <label>"Graph layer"
-                <select id="gnn-select" on:change=move |ev| {
+                <select id="gnn-select" prop:disabled=move || locked("model") on:change=move |ev| {
                     let m = GnnKind::parse(&event_target_value(&ev)).unwrap_or_default();
                     change(Box::new(move |c| c.graph.model = m))
                 }>
@@ -36,7 +37,7 @@ pub fn GraphControls() -> impl IntoView {
                 </select>
             </label>
             <label>"GNN layers"
-                <select id="layers-select" on:change=move |ev| {
+                <select id="layers-select" prop:disabled=move || locked("layers") on:change=move |ev| {
                     let l = event_target_value(&ev).parse().unwrap_or(2);
                     change(Box::new(move |c| c.graph.layers = l))
                 }>
@@ -44,7 +45,7 @@ pub fn GraphControls() -> impl IntoView {
                 </select>
             </label>
             <label>"Split"
-                <select id="fold-select" on:change=move |ev| {
+                <select id="fold-select" prop:disabled=move || locked("fold") on:change=move |ev| {
                     let f = event_target_value(&ev).parse().unwrap_or(0);
                     change(Box::new(move |c| c.graph.fold = f))
                 }>
@@ -52,7 +53,7 @@ pub fn GraphControls() -> impl IntoView {
                 </select>
             </label>
             <label>"Max epochs per stage"
-                <select id="epochs-select" on:change=move |ev| {
+                <select id="epochs-select" prop:disabled=move || locked("epochs") on:change=move |ev| {
                     let e = event_target_value(&ev).parse().unwrap_or(1000);
                     change(Box::new(move |c| c.epochs = e))
                 }>

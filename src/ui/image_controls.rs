@@ -21,12 +21,13 @@ const LIMITS: &[(usize, &str)] = &[(0, "all"), (10_000, "10,000"), (2_000, "2,00
 #[component]
 pub fn ImageControls() -> impl IntoView {
     let config = expect_context::<RwSignal<RunConfig>>();
+    let locked = super::use_locks();
     let state = expect_context::<RwSignal<TrainState>>();
     let change = use_change();
     view! {
         <Show when=move || state.with(|s| s.image)>
             <label>"Model"
-                <select id="model-select" on:change=move |ev| {
+                <select id="model-select" prop:disabled=move || locked("model") on:change=move |ev| {
                     let m = Architecture::parse(&event_target_value(&ev)).unwrap_or_default();
                     change(Box::new(move |c| {
                         // NoProp's blocks train with NoProp (or backprop): picking them picks NoProp-DT,
@@ -46,7 +47,7 @@ pub fn ImageControls() -> impl IntoView {
         <NoPropControls/>
         <Show when=move || state.with(|s| s.image)>
             <label>"Training images"
-                <select id="limit-select" on:change=move |ev| {
+                <select id="limit-select" prop:disabled=move || locked("limit") on:change=move |ev| {
                     let n = event_target_value(&ev).parse().unwrap_or(0);
                     change(Box::new(move |c| c.train_limit = n))
                 }>
@@ -54,7 +55,7 @@ pub fn ImageControls() -> impl IntoView {
                 </select>
             </label>
             <label>"Epochs"
-                <select id="image-epochs-select" on:change=move |ev| {
+                <select id="image-epochs-select" prop:disabled=move || locked("epochs") on:change=move |ev| {
                     let e = event_target_value(&ev).parse().unwrap_or(1);
                     change(Box::new(move |c| c.epochs = e))
                 }>
@@ -73,7 +74,7 @@ pub fn ImageControls() -> impl IntoView {
             // flipping it after training shows the other rule's pick.
             <label class:hidden=move || config.with(|c| !c.validation || c.arch == Architecture::Autoencoder)
                 title="Which epoch's test accuracy is the run's result: CCL's code picks the lowest validation loss, the CCL paper picked its backprop baselines by validation accuracy">"Model selection"
-                <select id="selection-select" on:change=move |ev| {
+                <select id="selection-select" prop:disabled=move || locked("select") on:change=move |ev| {
                     let rule = Selection::parse(&event_target_value(&ev)).unwrap_or_default();
                     config.update(|c| c.selection = rule);
                 }>
@@ -100,11 +101,12 @@ pub fn ImageControls() -> impl IntoView {
 #[component]
 pub fn NoPropControls() -> impl IntoView {
     let config = expect_context::<RwSignal<RunConfig>>();
+    let locked = super::use_locks();
     let change = use_change();
     view! {
         <Show when=move || config.with(|c| c.arch == Architecture::NoProp)>
             <label>"Label embedding"
-                <select id="embedding-select" on:change=move |ev| {
+                <select id="embedding-select" prop:disabled=move || locked("embedding") on:change=move |ev| {
                     let e = parse_embedding(&event_target_value(&ev)).unwrap_or_default();
                     change(Box::new(move |c| c.noprop.embedding = e))
                 }>
@@ -115,7 +117,7 @@ pub fn NoPropControls() -> impl IntoView {
                 </select>
             </label>
             <label>"Block width"
-                <select id="width-select" on:change=move |ev| {
+                <select id="width-select" prop:disabled=move || locked("width") on:change=move |ev| {
                     let w = event_target_value(&ev).parse().unwrap_or(0.25);
                     change(Box::new(move |c| c.noprop.width = w))
                 }>

@@ -10,6 +10,7 @@ mod controls;
 mod decision_map;
 mod denoising_view;
 mod error_banner;
+mod goal;
 mod graph_controls;
 mod graph_runner;
 mod graph_view;
@@ -26,6 +27,7 @@ mod settings;
 mod train_loop;
 mod weights_io;
 
+use crate::share::classroom::Classroom;
 use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics, NoPropViews};
 use alignment_view::AlignmentView;
 use backend_badge::BackendBadge;
@@ -169,10 +171,40 @@ impl Gallery {
 /// Result of probing for a WebGPU adapter at start-up: `None` while probing.
 pub type AdapterProbe = Option<Result<crate::tensor::AdapterSummary, String>>;
 
+/// The link's locks, for the controls: `locked("lr")` (`crate::share::classroom`).
+pub(super) fn use_locks() -> impl Fn(&'static str) -> bool + Copy + 'static {
+    let classroom = expect_context::<StoredValue<Classroom>>();
+    move |part| classroom.with_value(|c| c.locks(part))
+}
+
+/// `hide-lr hide-seed …`: the classes by which www/style.css hides the parts a link hides.
+fn hidden_classes(c: &Classroom) -> String {
+    let mut parts: Vec<String> = crate::share::classroom::PAGE_PARTS
+        .iter()
+        .filter(|(p, _)| c.hides(p))
+        .map(|(p, _)| format!("hide-{p}"))
+        .collect();
+    if c.embed {
+        parts.push("embed".into());
+    }
+    parts.join(" ")
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, link_error) = address_bar::config_from_location();
+    let (initial, mut link_error) = address_bar::config_from_location();
+    let (classroom, classroom_notes) = address_bar::classroom_from_location();
+    if !classroom_notes.is_empty() {
+        let notes = classroom_notes.join("; ");
+        link_error = Some(match link_error {
+            Some(e) => format!("{e} Also: {notes}."),
+            None => format!("This link was loaded, but not all of it: {notes}."),
+        });
+    }
+    let page_classes = hidden_classes(&classroom);
+    let classroom = StoredValue::new(classroom);
+    provide_context(classroom);
     let config = RwSignal::new(initial);
     let state = RwSignal::new(TrainState { error: link_error, ..TrainState::default() });
     let adapter = RwSignal::new(AdapterProbe::None);
@@ -184,7 +216,7 @@ pub fn App() -> impl IntoView {
     session::probe_adapter(session, adapter);
     train_loop::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
-    Effect::new(move |_| address_bar::write_location(&config.get()));
+    Effect::new(move |_| address_bar::write_location(&config.get(), &classroom.get_value()));
 
     let loss_series = Signal::derive(move || {
         state.with(|s| {
@@ -281,6 +313,7 @@ pub fn App() -> impl IntoView {
     let loading = move || state.with(|s| s.loading.clone());
 
     view! {
+        <div class=page_classes>
         <header>
             <h1>"bpfree"</h1>
             <p class="tagline">"Train neural networks in your browser, on your GPU — with and without backpropagation."</p>
@@ -305,6 +338,7 @@ pub fn App() -> impl IntoView {
                 <Show when=has_reconstructions>
                     <ImageGrid title="Reconstructions (the forward network's output)" gallery=reconstructions id="reconstructions" columns=8 scale=2.0/>
                 </Show>
+                <goal::GoalPanel/>
                 <MetricsPanel/>
                 <Show when=has_noprop>
                     <DenoisingView/>
@@ -328,5 +362,6 @@ pub fn App() -> impl IntoView {
             "Data licenses: see " <a href="data/DATA.md">"data/DATA.md"</a> ". "
             "The address bar always holds a link that replays this run."
         </footer>
+        </div>
     }
 }

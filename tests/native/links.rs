@@ -171,3 +171,36 @@ const KEYS: &[&str] = &[
     "steps",
     "utm_source",
 ];
+
+#[test]
+fn classroom_keys_are_read_kept_and_named() {
+    use bpfree::share::classroom::{read_classroom, Goal};
+    let link = "?dataset=moons&algo=ccl&hide=seed,lr,nope&lock=dataset&embed=1&goal=test_accuracy%3E%3D0.9";
+    let (c, notes) = read_classroom(link);
+    assert_eq!(c.hide, ["seed", "lr"]);
+    assert_eq!(c.lock, ["dataset"]);
+    assert!(c.embed);
+    assert_eq!(c.goal, Some(Goal { metric: "test_accuracy".into(), at_least: true, value: 0.9 }));
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].contains("hide=`nope` is not a part of the page"), "{notes:?}");
+    // the run's reader neither applies them nor calls them unknown
+    let read = bpfree::share::read(link).unwrap();
+    assert!(read.notes.is_empty(), "{:?}", read.notes);
+    assert_eq!(read.config.noprop.embedding, bpfree::config::RunConfig::default().noprop.embedding);
+    // they survive a round trip through the address bar
+    let again = format!("?{}{}", bpfree::share::encode(&read.config), c.encode());
+    assert_eq!(read_classroom(&again), (c.clone(), Vec::new()));
+    assert!(c.hides("seed") && c.hides("dataset") && !c.hides("charts"), "embed hides all but the charts");
+    assert!(c.locks("dataset") && !c.locks("lr"));
+    // goals
+    let g = Goal::parse("test_loss<=0.2").unwrap();
+    assert!(g.holds(0.1) && !g.holds(0.3) && !g.at_least);
+    assert_eq!(g.describe(), "test loss ≤ 0.2");
+    let e = Goal::parse("accuracy>=2").unwrap_err().to_string();
+    assert!(e.contains("metrics: test_accuracy"), "{e}");
+    let e = bpfree::share::read("?goal=banana").unwrap().notes.join(" ");
+    assert!(e.contains("goal"), "{e}");
+    // `embed=` with another value is still NoProp's label embedding
+    let read = bpfree::share::read("?dataset=mnist&algo=noprop-dt&embed=learned").unwrap();
+    assert_eq!(bpfree::algorithms::noprop::embedding_name(read.config.noprop.embedding), "learned");
+}
