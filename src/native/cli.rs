@@ -333,45 +333,13 @@ fn parse_train(args: &[String]) -> Result<TrainArgs> {
     Ok(TrainArgs { cfg, results, weights, data_dir })
 }
 
-/// Reads `--weights` (before anything trains) and checks that `--save-weights` can be written.
-fn weights_io((load, save): (Option<PathBuf>, Option<PathBuf>)) -> Result<super::runs::WeightsIo> {
-    let load = match load {
-        Some(path) => {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Error::invalid("--weights", format!("cannot read {}: {e}", path.display())))?;
-            let file = crate::share::weights::from_safetensors(&bytes)
-                .map_err(|e| Error::invalid("--weights", format!("{}: {e}", path.display())))?;
-            Some((path.display().to_string(), file.weights))
-        }
-        None => None,
-    };
-    if let Some(path) = &save {
-        std::fs::write(path, b"")
-            .map_err(|e| Error::invalid("--save-weights", format!("cannot write {}: {e}", path.display())))?;
-    }
-    Ok(super::runs::WeightsIo { load, save })
-}
-
-/// Writes the results document to `path` and its curves as CSV beside it (`run.json` → `run.csv`).
-fn write_results(path: &std::path::Path, doc: &serde_json::Value) -> Result<()> {
-    let fail = |p: &std::path::Path, e: std::io::Error| {
-        Error::invalid("--results", format!("cannot write {}: {e}", p.display()))
-    };
-    let text = serde_json::to_string_pretty(doc).map_err(|e| Error::invalid("--results", e.to_string()))?;
-    std::fs::write(path, text + "\n").map_err(|e| fail(path, e))?;
-    let csv = path.with_extension("csv");
-    std::fs::write(&csv, crate::share::results::curves_csv(doc)).map_err(|e| fail(&csv, e))?;
-    eprintln!("results: {} and {}", path.display(), csv.display());
-    Ok(())
-}
-
 fn parse<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T> {
     s.parse().map_err(|_| Error::invalid("flag", format!("{flag}: cannot parse `{s}`")))
 }
 
 fn train(args: &[String]) -> Result<()> {
     let TrainArgs { cfg, results, weights, data_dir } = parse_train(args)?;
-    let io = weights_io(weights)?;
+    let io = super::files::weights_io(weights)?;
     if let Some(path) = &results {
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
             return Err(Error::invalid(
@@ -396,7 +364,7 @@ fn train(args: &[String]) -> Result<()> {
     let finished =
         if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training_with(&cfg, &data_dir, true, &io)? };
     if let Some(path) = &results {
-        write_results(path, &finished.results)?;
+        super::files::write_results(path, &finished.results)?;
     }
     println!("{}", finished.summary);
     Ok(())

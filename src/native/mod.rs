@@ -4,5 +4,6 @@
 
 pub mod bench;
 pub mod cli;
+mod files;
 pub mod repro;
 pub mod runs;

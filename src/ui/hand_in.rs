@@ -48,29 +48,7 @@ fn document(cfg: &RunConfig, s: &TrainState) -> serde_json::Value {
 
 /// Offers `text` as a download named `name`.
 fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    download_part(name, mime, &wasm_bindgen::JsValue::from_str(text))
-}
-
-/// Offers `part` (a string or a `Uint8Array`) as a download named `name`.
-pub(super) fn download_part(name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), String> {
-    let fail = |e: wasm_bindgen::JsValue| format!("The browser did not allow the download: {e:?}");
-    let parts = js_sys::Array::of1(part);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "not an anchor".to_string())?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url).map_err(fail)
-}
-
-/// `bpfree-ccl-xor-seed9`: the stem of the exported files.
-pub(super) fn file_stem(cfg: &RunConfig) -> String {
-    format!("bpfree-{}-{}-seed{}", cfg.algorithm, cfg.dataset, cfg.seed)
+    super::session::download_part(name, mime, &wasm_bindgen::JsValue::from_str(text))
 }
 
 /// Reads the chosen file and shows it.
@@ -144,12 +122,12 @@ pub fn HandIn() -> impl IntoView {
         let cfg = config.get_untracked();
         let doc = state.with_untracked(|s| document(&cfg, s));
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        report(download(&format!("{}.json", file_stem(&cfg)), "application/json", &text));
+        report(download(&format!("{}.json", super::session::file_stem(&cfg)), "application/json", &text));
     };
     let on_csv = move |_| {
         let cfg = config.get_untracked();
         let doc = state.with_untracked(|s| document(&cfg, s));
-        report(download(&format!("{}.csv", file_stem(&cfg)), "text/csv", &curves_csv(&doc)));
+        report(download(&format!("{}.csv", super::session::file_stem(&cfg)), "text/csv", &curves_csv(&doc)));
     };
     let on_file = move |ev: web_sys::Event| {
         let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());

@@ -93,6 +93,28 @@ pub fn memory_stats() -> js_sys::Object {
     out
 }
 
+/// Offers `part` (a string or a `Uint8Array`) as a download named `name`.
+pub(super) fn download_part(name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> std::result::Result<(), String> {
+    let fail = |e: wasm_bindgen::JsValue| format!("The browser did not allow the download: {e:?}");
+    let parts = js_sys::Array::of1(part);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "not an anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url).map_err(fail)
+}
+
+/// `bpfree-ccl-xor-seed9`: the stem of the exported files.
+pub(super) fn file_stem(cfg: &crate::config::RunConfig) -> String {
+    format!("bpfree-{}-{}-seed{}", cfg.algorithm, cfg.dataset, cfg.seed)
+}
+
 pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;
 
 pub(super) fn now_ms() -> f64 {

@@ -17,9 +17,9 @@ async fn export(session: Session, cfg: RunConfig) -> Result<String, String> {
     session.inner().borrow_mut().trainer = Some(trainer);
     let weights = weights.map_err(|e| format!("Export weights: {e}"))?;
     let bytes = to_safetensors(&weights, &cfg).map_err(|e| format!("Export weights: {e}"))?;
-    let name = format!("{}.safetensors", super::hand_in::file_stem(&cfg));
+    let name = format!("{}.safetensors", super::session::file_stem(&cfg));
     let part = js_sys::Uint8Array::from(bytes.as_slice());
-    super::hand_in::download_part(&name, "application/octet-stream", &part)?;
+    super::session::download_part(&name, "application/octet-stream", &part)?;
     Ok(format!("Saved {name}: {} tensors, {} bytes.", weights.tensors.len() + weights.host.len(), bytes.len()))
 }
 
