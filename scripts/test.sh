@@ -36,6 +36,6 @@ step "trunk build --release"
 trunk build --release
 step "end-to-end: the built page in headless Chromium"
 # one browser at a time: on 2 cores, parallel browsers only make each test slower
-cargo test --test e2e -- --ignored --nocapture --test-threads=1 --skip page_noprop_light_preset --skip page_ccl_quick_preset
+cargo test --test e2e -- --ignored --nocapture --test-threads=1 --skip page_noprop_light_preset --skip page_ccl_quick_preset --skip soak
 
 echo "scripts/test.sh: all suites passed in $(( $(date +%s) - started )) s" >&2
