@@ -14,6 +14,8 @@ mod hand_in;
 mod long_session;
 #[path = "e2e_cases/recovery.rs"]
 mod recovery;
+#[path = "e2e_cases/screens.rs"]
+mod screens;
 #[path = "e2e_cases/soak.rs"]
 mod soak;
 mod webdriver;

@@ -1,0 +1,43 @@
+//! Screenshots at desktop and phone sizes, for looking at (not asserting much): the NoProp view at 1280 px (no
+//! horizontal scrolling) and the hand-in panel at 390 × 844. Saved under `target/`.
+
+use crate::webdriver::{serve, Driver};
+use serde_json::json;
+use std::path::Path;
+
+#[test]
+#[ignore = "needs `trunk build --release` and chromium; run by scripts/test.sh"]
+fn desktop_and_phone_screens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let port = serve(root.join("dist"));
+    let driver = Driver::start();
+    for (w, h, name, query) in [
+        (
+            1280,
+            860,
+            "noprop-1280",
+            "?dataset=mnist&algo=noprop-dt&model=noprop&width=0.25&limit=256&epochs=1&backend=cpu&autostart=1",
+        ),
+        (390, 844, "phone-390", "?dataset=moons&backend=cpu&autostart=1"),
+    ] {
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", format!("--window-size={w},{h}")
+        ]}}}});
+        let s = driver.session(caps);
+        driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/{query}")}));
+        // the run's view is complete once its trainer is built (NoProp's block-loss legend is the widest part)
+        s.wait_for("the run's view", 300, |s| {
+            s.script("return !!document.getElementById('local-loss-chart') || document.getElementById('epoch-value')?.textContent !== '0';")
+                == json!(true)
+        });
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let widths = s.script("return [document.documentElement.scrollWidth, window.innerWidth];");
+        println!("{name}: page width {} in a {}-px window", widths[0], widths[1]);
+        let shot = driver.get(&format!("/session/{}/screenshot", s.id));
+        let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, shot.as_str().unwrap()).unwrap();
+        std::fs::write(root.join(format!("target/e2e-{name}.png")), png).unwrap();
+        if w == 1280 {
+            assert!(widths[0].as_f64() <= widths[1].as_f64(), "{name} scrolls sideways: {widths}");
+        }
+    }
+}
