@@ -4,6 +4,10 @@
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(bpfree::ui::App);
+    // the app is up: the loading line of index.html goes
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

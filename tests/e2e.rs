@@ -54,6 +54,8 @@ fn page_trains_on_webgpu_and_loss_falls() {
     driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
     let adapter = s.wait_for_adapter();
     println!("adapter: {adapter}");
+    // index.html's loading line shows until the app is up, then goes
+    assert_eq!(s.script("return document.getElementById('boot') === null;"), json!(true));
     assert!(adapter.starts_with("WebGPU"), "Chromium with --enable-unsafe-webgpu must expose an adapter: {adapter}");
 
     s.click("#train-button");
