@@ -8,6 +8,8 @@
 
 #[path = "e2e_cases/classroom.rs"]
 mod classroom;
+#[path = "e2e_cases/compare.rs"]
+mod compare;
 #[path = "e2e_cases/hand_in.rs"]
 mod hand_in;
 #[path = "e2e_cases/long_session.rs"]

@@ -311,3 +311,39 @@ async fn a_lost_gpu_moves_the_run_to_the_cpu() {
     assert_eq!(m.epoch, 2);
     assert!(m.train_loss.is_finite(), "{m:?}");
 }
+
+/// The same for a graph run (issue #30): SF on the karate club loses its GPU after three epochs and goes on on the
+/// CPU from the weights kept then, at the same stage and epoch count.
+#[wasm_bindgen_test]
+async fn a_lost_gpu_moves_a_graph_run_to_the_cpu() {
+    use bpfree::data::{parse_graph, NodeTask};
+    use bpfree::train::GraphTrainer;
+    let Some(device) = webgpu().await else { return };
+    let json = include_bytes!("../www/data/graphs/karate/karate.json");
+    let bin = include_bytes!("../www/data/graphs/karate/karate.bin");
+    let graph = parse_graph("karate", json, bin).unwrap();
+    let task = std::sync::Arc::new(NodeTask::new(&graph, 0).unwrap());
+    let mut cfg = bpfree::algorithms::preset("forwardgnn-sf", "karate");
+    cfg.graph.layers = 2;
+    cfg.epochs = 30;
+    let mut trainer = GraphTrainer::new(&cfg, task, device.clone()).unwrap();
+    trainer.watch_every_epoch();
+    for _ in 0..3 {
+        trainer.run_epoch().await.unwrap();
+    }
+    assert_eq!(trainer.checkpoint().await.unwrap(), None);
+    let kept = trainer.last_good().unwrap().clone();
+    if let Device::Gpu(gpu) = &device {
+        gpu.destroy_device_for_test();
+    }
+    let err = trainer.run_epoch().await.unwrap_err();
+    console_log!("graph run after destroying the device: {err}");
+    assert!(matches!(err, bpfree::Error::Gpu(_)), "{err}");
+    let mut cpu = trainer.restart(&cfg, Device::Cpu).unwrap();
+    assert_eq!((cpu.epochs(), cpu.stage()), (3, 0));
+    assert_eq!(cpu.checkpoint().await.unwrap(), None);
+    assert_eq!(cpu.last_good().unwrap(), &kept);
+    let m = cpu.run_epoch().await.unwrap();
+    assert_eq!(m.epoch, 4);
+    assert!(m.losses.iter().all(|(_, v)| v.is_finite()), "{m:?}");
+}

@@ -5,6 +5,7 @@
 
 pub mod backprop;
 pub mod ccl;
+pub mod compare;
 pub mod feedback_alignment;
 pub mod forwardgnn;
 pub mod info;
@@ -17,6 +18,7 @@ pub use ccl::cnn::{CnnPool, Mode as CnnMode};
 pub use ccl::losses::{ae_pair_loss, cosine_pair_loss, mlp_pair_scale};
 pub use ccl::updates::{cosine_lrs, warmup_scale};
 pub use ccl::Ccl;
+pub use compare::{counterpart, counterpart_algorithm};
 pub use forwardgnn::backprop::{GnnBackprop, LpBackprop};
 pub use forwardgnn::ff::{appended_input, FfMode, ForwardFf};
 pub use forwardgnn::lp::{ForwardLp, LpTopInput};

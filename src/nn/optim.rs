@@ -72,6 +72,11 @@ impl Optimizer {
         }
     }
 
+    /// The learning rate.
+    pub fn lr(&self) -> f32 {
+        self.cfg.lr()
+    }
+
     /// Steps taken so far.
     pub fn steps(&self) -> u32 {
         self.t

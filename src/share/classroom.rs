@@ -28,6 +28,7 @@ pub const PAGE_PARTS: &[(&str, &[&str])] = &[
     ("controls", &[]),
     ("charts", &[]),
     ("hand-in", &[]),
+    ("compare", &[]),
     ("header", &[]),
 ];
 
@@ -181,7 +182,7 @@ impl Classroom {
 
     /// `part` is hidden (`controls` hides every setting; `embed` hides all but the picture, charts and Train).
     pub fn hides(&self, part: &str) -> bool {
-        let setting = !matches!(part, "charts" | "hand-in" | "header" | "controls");
+        let setting = !matches!(part, "charts" | "hand-in" | "compare" | "header" | "controls");
         self.hide.iter().any(|h| h == part)
             || (setting && self.hide.iter().any(|h| h == "controls"))
             || (self.embed && part != "charts")

@@ -11,7 +11,8 @@ use crate::config::RunConfig;
 use crate::data::{roc_auc, LinkTask, NodeTask};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
-use crate::tensor::{Device, Tensor};
+use crate::tensor::Device;
+use crate::train::graph_recovery::{Best, GraphRecovery};
 use crate::train::EpochMetrics;
 use std::sync::Arc;
 
@@ -45,6 +46,9 @@ pub struct GraphEpoch {
     pub test_accuracy: Option<f64>,
     /// The stage that ended with this epoch.
     pub finished: Option<DepthResult>,
+    /// Why the run stopped here: a loss was not a number (the message names the epoch, the layer and the
+    /// weights kept; [`GraphTrainer::restart`] continues from them).
+    pub diverged: Option<String>,
 }
 
 impl GraphEpoch {
@@ -84,13 +88,6 @@ impl GraphEpoch {
     }
 }
 
-struct Best {
-    val: f64,
-    test: f64,
-    epoch: usize,
-    checkpoint: Vec<Vec<Tensor>>,
-}
-
 /// What a graph run learns.
 #[derive(Clone, Debug)]
 pub enum GraphTarget {
@@ -103,22 +100,25 @@ pub enum GraphTarget {
 /// A graph run in progress. [`DepthResult`] and [`GraphEpoch`] carry accuracies for node classification and
 /// ROC-AUC for link prediction.
 pub struct GraphTrainer {
-    target: GraphTarget,
-    learner: Box<dyn NodeLearner>,
+    pub(super) target: GraphTarget,
+    pub(super) learner: Box<dyn NodeLearner>,
     algorithm: &'static AlgorithmInfo,
-    device: Device,
+    pub(super) device: Device,
     max_epochs: usize,
     patience: usize,
     val_every: usize,
-    stage: usize,
-    stage_epoch: usize,
-    epochs: usize,
-    best: Option<Best>,
-    bad_checks: usize,
-    results: Vec<DepthResult>,
-    last_scores: Vec<f32>,
+    pub(super) stage: usize,
+    pub(super) stage_epoch: usize,
+    pub(super) epochs: usize,
+    pub(super) best: Option<Best>,
+    pub(super) bad_checks: usize,
+    pub(super) results: Vec<DepthResult>,
+    pub(super) last_scores: Vec<f32>,
     /// Score the test split only when validation improves (see [`GraphTrainer::test_only_on_improvement`]).
-    lazy_test: bool,
+    pub(super) lazy_test: bool,
+    /// Read the losses after every epoch, not only at validation checks (see [`GraphTrainer::watch_every_epoch`]).
+    pub(super) watch: bool,
+    pub(super) recovery: GraphRecovery,
 }
 
 impl GraphTrainer {
@@ -135,7 +135,7 @@ impl GraphTrainer {
             return Err(Error::invalid("layers", format!("{} (use 1 to 8)", cfg.graph.layers)));
         }
         let mut rng = Rng::new(cfg.seed);
-        let learner = match &target {
+        let mut learner = match &target {
             GraphTarget::Nodes(task) => {
                 let build = algorithm.nodes.ok_or_else(|| not_for(algorithm, "classify nodes"))?;
                 build(task, cfg, &device, &mut rng)?
@@ -145,6 +145,9 @@ impl GraphTrainer {
                 build(task, cfg, &device, &mut rng)?
             }
         };
+        for o in learner.optimizers() {
+            o.set_lr(cfg.optimizer.lr()); // the paper's 1e-3 unless the run asks for another (Eq. (21))
+        }
         Ok(GraphTrainer {
             target,
             learner,
@@ -161,6 +164,8 @@ impl GraphTrainer {
             results: Vec::new(),
             last_scores: Vec::new(),
             lazy_test: false,
+            watch: false,
+            recovery: GraphRecovery::default(),
         })
     }
 
@@ -226,6 +231,12 @@ impl GraphTrainer {
         self.lazy_test = true;
     }
 
+    /// Reads the losses after every epoch (a full-graph step), so that a loss that stops being a number is caught
+    /// at the step where it happens; otherwise only validation epochs read them. The page does this.
+    pub fn watch_every_epoch(&mut self) {
+        self.watch = true;
+    }
+
     /// Accuracy (nodes) or ROC-AUC (links) of `scores` on split 0 (validation) or 1 (test).
     fn metric(&self, scores: &[f32], split: usize) -> f64 {
         match (&self.target, split) {
@@ -270,6 +281,9 @@ impl GraphTrainer {
         if self.done() {
             return Err(Error::invalid("train", "the graph run has finished"));
         }
+        if let Some(why) = &self.recovery.diverged {
+            return Err(Error::Diverged(why.clone()));
+        }
         let losses = self.learner.train_epoch(self.stage)?;
         let e = self.stage_epoch;
         self.stage_epoch += 1;
@@ -277,11 +291,15 @@ impl GraphTrainer {
         let mut out = GraphEpoch { stage: self.stage, epoch: self.epochs, ..Default::default() };
         let check = (e + 1).is_multiple_of(self.val_every) && e > 0;
         let last = self.stage_epoch >= self.max_epochs;
-        if check || last {
+        if check || last || self.watch {
             let names = self.learner.loss_names(self.stage);
             for (name, l) in names.into_iter().zip(&losses) {
                 out.losses.push((name, l.to_vec().await?.first().copied().unwrap_or(f32::NAN)));
             }
+        }
+        if let Some((name, loss)) = out.losses.iter().find(|(_, v)| !v.is_finite()) {
+            out.diverged = Some(self.diverge(&format!("the loss of {name}"), *loss)); // no validation of weights that are not numbers
+            return Ok(out);
         }
         if check || (last && self.best.is_none()) {
             let (val, test) = self.validate().await?;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 mod augment;
 mod graph;
+mod graph_recovery;
 mod metrics;
 mod recovery;
 mod views;
@@ -20,6 +21,7 @@ mod weights;
 
 pub use augment::augment;
 pub use graph::{DepthResult, GraphEpoch, GraphTarget, GraphTrainer};
+pub use graph_recovery::{GraphCheckpoint, HostTensor};
 pub use metrics::{select_epoch, EpochMetrics};
 pub use recovery::Checkpoint;
 pub use views::{CclViews, NoPropViews};

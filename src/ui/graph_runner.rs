@@ -9,6 +9,7 @@ use crate::config::RunConfig;
 use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, LinkTask, NodeTask};
 use crate::error::Result;
 use crate::rng::Rng;
+use crate::tensor::Device;
 use crate::train::{GraphEpoch, GraphTarget, GraphTrainer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -99,7 +100,20 @@ async fn take_trainer(
     probe: &AdapterProbe,
     state: RwSignal<TrainState>,
 ) -> Result<GraphTrainer> {
-    if let Some(t) = session.inner().borrow_mut().graph_trainer.take() {
+    let kept = session.inner().borrow_mut().graph_trainer.take();
+    if let Some(t) = kept {
+        // a diverged run starts again from its last good weights, with the settings as they are now (a lower
+        // learning rate, typically); the chart drops the points after them
+        if t.diverged().is_some() {
+            let fresh = t.restart(cfg, t.device().clone())?;
+            let (epochs, depths) = (fresh.epochs(), fresh.results().to_vec());
+            state.update(|s| {
+                s.diverged = false;
+                s.history.retain(|m| m.epoch <= epochs);
+                s.depths = depths;
+            });
+            return Ok(fresh);
+        }
         return Ok(t);
     }
     let graph = ensure_graph(session, cfg, state).await?;
@@ -110,6 +124,8 @@ async fn take_trainer(
     };
     let device = device_for(cfg.backend, session.inner().borrow().gpu.clone(), probe)?;
     let mut trainer = GraphTrainer::with_target(cfg, target, device)?;
+    trainer.watch_every_epoch();
+    trainer.checkpoint().await?; // the initial weights are the first good ones (a fresh model's are numbers)
     let (device_text, parameters) = (trainer.device().describe(), trainer.parameter_count());
     let backend = trainer.device().kind();
     state.update(|s| {
@@ -138,24 +154,31 @@ impl PageRun for GraphTrainer {
         let names = GraphEpoch::loss_names(cfg);
         let start = now_ms();
         let mut points = Vec::new();
+        let mut diverged = None;
         while !self.done() {
             let m = self.run_epoch().await?;
             let previous = points.last().cloned().or_else(|| state.with_untracked(|s| s.history.last().cloned()));
             points.extend(m.chart_point(&names, previous.as_ref()));
+            if m.diverged.is_some() {
+                diverged = m.diverged; // paused at this epoch; Train continues from the kept weights
+                break;
+            }
             if one_epoch || now_ms() - start > SLICE_MS {
                 break;
             }
+        }
+        if diverged.is_none() {
+            diverged = self.checkpoint().await?; // a weight that is not a number pauses the run too
         }
         let k = self.node_task().map_or(1, |t| t.num_classes);
         let predictions: Vec<u32> = match self.node_task() {
             Some(_) => self.last_scores().chunks(k.max(1)).map(|r| argmax(r) as u32).collect(),
             None => Vec::new(), // link prediction: no per-node class
         };
-        let diverged = points.iter().find_map(|m| m.divergence(cfg.optimizer.lr()));
-        let (depths, finished) = (self.results().to_vec(), self.done() || diverged.is_some());
+        let (depths, finished, paused) = (self.results().to_vec(), self.done(), diverged.is_some());
         let memory = match self.device() {
-            crate::tensor::Device::Gpu(g) => Some(g.memory()),
-            crate::tensor::Device::Cpu => None,
+            Device::Gpu(g) => Some(g.memory()),
+            Device::Cpu => None,
         };
         let update: StateChange = Box::new(move |s| {
             s.history.extend(points);
@@ -172,9 +195,25 @@ impl PageRun for GraphTrainer {
             }
             if diverged.is_some() {
                 s.error = diverged;
+                s.diverged = true;
             }
         });
-        Ok(Slice { update: Some(update), stop: one_epoch || finished })
+        Ok(Slice { update: Some(update), stop: one_epoch || finished || paused })
+    }
+
+    fn recover(&self, cfg: &RunConfig, error: &crate::error::Error) -> Option<(Self, String)> {
+        if !matches!(error, crate::error::Error::Gpu(_)) || matches!(self.device(), Device::Cpu) {
+            return None;
+        }
+        let fresh = self.restart(cfg, Device::Cpu).ok()?;
+        let from = match self.last_good().map_or(0, |c| c.epochs) {
+            0 => "its initial weights".to_string(),
+            e => format!("the weights of epoch {e}"),
+        };
+        Some((
+            fresh,
+            format!("The GPU failed ({error}). The run continues on the CPU from {from}; the numbers so far are kept."),
+        ))
     }
 
     fn store(self, session: &mut SessionInner) {

@@ -6,6 +6,8 @@
 mod address_bar;
 mod alignment_view;
 mod backend_badge;
+mod chart_series;
+mod compare;
 mod controls;
 mod decision_map;
 mod denoising_view;
@@ -66,6 +68,14 @@ pub struct TrainState {
     pub diverged: bool,
     /// A handed-in results file shown beside the run ("Import results").
     pub imported: Option<hand_in::Imported>,
+    /// Runs kept on the charts beside the current one ("Pin this run", "Compare with backprop"), oldest first;
+    /// a Reset keeps them.
+    pub pinned: Vec<compare::Pinned>,
+    /// Seconds spent training the current run (wall time of its slices).
+    pub seconds: f64,
+    /// A 2-D run (no epoch budget) pauses at this epoch: the counterpart "Compare with backprop" trains stops where
+    /// the pinned run stood.
+    pub pause_at: Option<usize>,
     /// Trainable scalars of the current model.
     pub parameters: usize,
     /// Device memory held by tensors (GPU backend), after the last epoch.
@@ -218,56 +228,8 @@ pub fn App() -> impl IntoView {
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| address_bar::write_location(&config.get(), &classroom.get_value()));
 
-    let loss_series = Signal::derive(move || {
-        state.with(|s| {
-            let mut all = vec![
-                Series::new("train loss", "#e8710a", s.history.iter().map(|m| m.train_loss).collect()),
-                Series::new("test loss", "#1a73e8", s.history.iter().map(|m| m.test_loss).collect()),
-            ];
-            if let Some(i) = &s.imported {
-                all.push(
-                    Series::new(format!("{}: train loss", i.file), "#5f6368", i.curve.iter().map(|c| c.1).collect())
-                        .overlay(),
-                );
-            }
-            all
-        })
-    });
-    let imported_accuracy = move |s: &TrainState| {
-        s.imported.as_ref().map(|i| {
-            Series::new(format!("{}: test accuracy", i.file), "#5f6368", i.curve.iter().map(|c| c.2).collect())
-                .overlay()
-        })
-    };
-    let accuracy_series = Signal::derive(move || {
-        state.with(|s| {
-            if let Some(g) = &s.graph {
-                let metric = if g.link { "ROC-AUC" } else { "accuracy" };
-                return [
-                    Series::new(
-                        format!("validation {metric}"),
-                        "#e8710a",
-                        s.history.iter().map(|m| m.val_accuracy.unwrap_or(0.0)).collect(),
-                    ),
-                    Series::new(
-                        format!("test {metric}"),
-                        "#1a73e8",
-                        s.history.iter().map(|m| m.test_accuracy).collect(),
-                    ),
-                ]
-                .into_iter()
-                .chain(imported_accuracy(s))
-                .collect();
-            }
-            vec![
-                Series::new("train accuracy", "#e8710a", s.history.iter().map(|m| m.train_accuracy).collect()),
-                Series::new("test accuracy", "#1a73e8", s.history.iter().map(|m| m.test_accuracy).collect()),
-            ]
-            .into_iter()
-            .chain(imported_accuracy(s))
-            .collect()
-        })
-    });
+    let loss_series = Signal::derive(move || state.with(chart_series::losses));
+    let accuracy_series = Signal::derive(move || state.with(chart_series::accuracies));
 
     const COLORS: [&str; 8] = ["#1a73e8", "#e8710a", "#188038", "#d93025", "#9334e6", "#12b5cb", "#f9ab00", "#5f6368"];
     let local_series = Signal::derive(move || {
@@ -355,6 +317,7 @@ pub fn App() -> impl IntoView {
                 <Show when=has_local>
                     <LineChart title="Local losses (per layer pair; NoProp: each block's ‖û − u‖²)" series=local_series fixed_max=None id="local-loss-chart"/>
                 </Show>
+                <compare::ComparePanel/>
                 <hand_in::HandIn/>
             </section>
         </main>

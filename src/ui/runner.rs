@@ -240,12 +240,17 @@ impl PageRun for Trainer {
             self.checkpoint().await?;
         }
         let spent = (budgeted && self.epoch() >= cfg.epochs) || diverged.is_some();
-        let stop = one_epoch || spent;
+        // "Compare with backprop" trains a 2-D counterpart as long as the pinned run, then pauses it
+        let pause = state.with_untracked(|s| s.pause_at).is_some_and(|e| self.epoch() >= e);
+        let stop = one_epoch || spent || pause;
         let update: StateChange = Box::new(move |s| {
             s.history.push(metrics);
             s.map = map;
             s.memory = memory;
             s.finished = spent;
+            if pause {
+                s.pause_at = None;
+            }
             if diverged.is_some() {
                 s.error = diverged;
             }

@@ -4,7 +4,7 @@
 //! entry points the controls call: show a dataset, train, step, reset.
 
 use super::page_run::PageRun;
-use super::session::{next_frame, Session, SessionHandle};
+use super::session::{next_frame, now_ms, Session, SessionHandle};
 use super::{graph_runner, runner, AdapterProbe, TrainState};
 use crate::config::RunConfig;
 use crate::data::{dataset_info, DatasetKind};
@@ -31,6 +31,7 @@ async fn train_loop<R: PageRun>(
         if !current() {
             return Ok(());
         }
+        let started = now_ms();
         let slice = match run.slice(cfg, state, one_epoch).await {
             Ok(slice) => slice,
             Err(e) => {
@@ -51,9 +52,13 @@ async fn train_loop<R: PageRun>(
         if !current() {
             return Ok(()); // reset while we waited: drop this run
         }
-        if let Some(update) = slice.update {
-            state.update(update);
-        }
+        let seconds = (now_ms() - started) / 1000.0;
+        state.update(move |s| {
+            s.seconds += seconds; // the runs table's wall time and steps per second
+            if let Some(update) = slice.update {
+                update(s);
+            }
+        });
         run.store(&mut session.inner().borrow_mut());
         if slice.stop {
             return Ok(());
@@ -97,6 +102,7 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.depths.clear();
         s.map = None;
         s.history.clear();
+        s.seconds = 0.0;
         s.finished = false;
         s.device = None;
         s.backend = None;
@@ -133,6 +139,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         s.running = false;
         s.error = None;
         s.diverged = false;
+        s.pause_at = None;
     });
     show_dataset(session, state, cfg);
 }

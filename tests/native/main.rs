@@ -16,6 +16,7 @@ mod forwardgnn_links;
 mod fuzz_regressions;
 mod gradients;
 mod graph_ops;
+mod graph_recovery;
 mod graphs;
 mod images;
 mod kernels;

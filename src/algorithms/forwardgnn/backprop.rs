@@ -141,6 +141,10 @@ impl NodeLearner for GnnBackprop {
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
     }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        std::slice::from_mut(&mut self.optimizer)
+    }
 }
 
 /// Backprop through the whole GNN for link prediction (PyG's models with `out_channels = None`).
@@ -230,5 +234,9 @@ impl NodeLearner for LpBackprop {
 
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
+    }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        std::slice::from_mut(&mut self.optimizer)
     }
 }

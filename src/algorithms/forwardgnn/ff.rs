@@ -287,4 +287,8 @@ impl NodeLearner for ForwardFf {
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
     }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        &mut self.optimizers
+    }
 }

@@ -174,6 +174,10 @@ impl NodeLearner for ForwardLp {
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
     }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        &mut self.optimizers
+    }
 }
 
 /// ForwardGNN-CE-Top-To-Input for link prediction.
@@ -330,5 +334,9 @@ impl NodeLearner for LpTopInput {
 
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
+    }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        &mut self.optimizers
     }
 }

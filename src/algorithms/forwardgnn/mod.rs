@@ -21,7 +21,7 @@ pub mod topdown;
 
 use crate::data::{NodeTask, SparseRows};
 use crate::error::Result;
-use crate::nn::{Features, GnnConv, Matrix, OptimizerConfig};
+use crate::nn::{Features, GnnConv, Matrix, Optimizer, OptimizerConfig};
 use crate::rng::Rng;
 use crate::tensor::{
     add_row, add_scaled, bce_with_logits, goodness, goodness_backward, matmul, reduce, scatter_add_rows, slice,
@@ -77,6 +77,9 @@ pub trait NodeLearner {
     }
     /// The model's layers, bottom first.
     fn gnn_layers(&mut self) -> &mut [GnnConv];
+    /// The optimisers (one per layer, or one for the whole model); the trainer sets their learning rate from the
+    /// run's configuration (the paper's 1e-3 by default, Eq. (21)).
+    fn optimizers(&mut self) -> &mut [Optimizer];
     /// Copies of what `stage` trains (weights only; optimiser moments are not saved, as in the reference):
     /// layer `stage` alone when there is one stage per layer (greedy), else every layer.
     fn checkpoint(&mut self, stage: usize) -> Result<Vec<Vec<Tensor>>> {

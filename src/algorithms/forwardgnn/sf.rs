@@ -106,4 +106,8 @@ impl NodeLearner for ForwardSf {
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
     }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        &mut self.optimizers
+    }
 }

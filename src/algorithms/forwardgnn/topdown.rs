@@ -287,6 +287,10 @@ impl NodeLearner for ForwardTopDown {
     fn gnn_layers(&mut self) -> &mut [GnnConv] {
         &mut self.layers
     }
+
+    fn optimizers(&mut self) -> &mut [Optimizer] {
+        &mut self.optimizers
+    }
 }
 
 /// What one Top-To-Input time step asks of its learner: SF-Top-To-Input on nodes ([`ForwardTopDown`]) and
