@@ -53,7 +53,8 @@ fn page_trains_on_webgpu_and_loss_falls() {
     driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?v=99")}));
     s.wait_for("the newer-format banner", 30, |s| s.text("#error-banner").contains("could not be read"));
 
-    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    // a link: the bare address plays the opening demo (tests/e2e_cases/compare.rs)
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?dataset=moons")}));
     let adapter = s.wait_for_adapter();
     println!("adapter: {adapter}");
     // index.html's loading line shows until the app is up, then goes
@@ -68,7 +69,12 @@ fn page_trains_on_webgpu_and_loss_falls() {
     let accuracy: f32 = s.text("#test-accuracy").parse().unwrap();
     let device = s.text("#run-device");
     println!("loss epoch≈2: {early}, loss epoch≥8: {late}, test accuracy {accuracy}, {device}");
-    assert!(device.contains("BrowserWebGpu"), "the run should use WebGPU: {device}");
+    // Auto trains where the start-up self-test was faster for a 2-D toy (SwiftShader: the CPU) and says so
+    let verdict = s.text("#self-test");
+    println!("self-test: {verdict}");
+    let toys_on_gpu = verdict.contains("Auto trains on WebGPU") || verdict.contains("the 2-D toys on WebGPU");
+    assert!(verdict.contains("a 2-D toy's layer") && verdict.contains("an MNIST layer"), "{verdict}");
+    assert_eq!(device.contains("BrowserWebGpu"), toys_on_gpu, "Auto ran on {device} after: {verdict}");
     assert!(late < early, "displayed loss did not fall: {early} -> {late}");
     assert!(accuracy > 0.8, "test accuracy {accuracy}");
 
@@ -158,7 +164,7 @@ fn page_trains_on_webgpu_and_loss_falls() {
 
     // ForwardGNN (issue #4): SF-GCN on the karate club, 2 layers, 50 epochs per layer, on WebGPU. The page
     // draws the graph, trains layer 1 then layer 2, colours every node by its prediction and lists each depth.
-    let karate = format!("{url}?dataset=karate&algo=forwardgnn-sf&layers=2&epochs=50");
+    let karate = format!("{url}?dataset=karate&algo=forwardgnn-sf&layers=2&epochs=50&backend=gpu");
     driver.post(&format!("/session/{}/url", s.id), json!({"url": karate}));
     s.wait_for_adapter();
     s.wait_for("the graph drawing", 60, |s| {

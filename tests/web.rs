@@ -347,3 +347,18 @@ async fn a_lost_gpu_moves_a_graph_run_to_the_cpu() {
     assert_eq!(m.epoch, 4);
     assert!(m.losses.iter().all(|(_, v)| v.is_finite()), "{m:?}");
 }
+
+/// The backend self-test behind *Auto* (issue #32) in the browser: the adapter's product agrees with the CPU's, and
+/// a software adapter (SwiftShader here) is not chosen for a 2-D toy over the faster CPU path.
+#[wasm_bindgen_test]
+async fn the_backend_self_test_checks_and_times_the_adapter() {
+    let Some(Device::Gpu(gpu)) = webgpu().await else { return };
+    let performance = web_sys::window().and_then(|w| w.performance()).unwrap();
+    let now = move || performance.now();
+    let t = bpfree::tensor::self_test(&gpu, &now).await.unwrap();
+    console_log!("self-test on {}: {} (relative error {:e})", gpu.summary().name, t.explain(), t.relative_error);
+    assert!(t.numbers_agree(), "{t:?}");
+    if gpu.summary().software {
+        assert!(!t.prefers_gpu(false), "{t:?}");
+    }
+}

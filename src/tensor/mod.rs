@@ -11,6 +11,7 @@ mod image;
 mod losses;
 mod norm;
 mod ops;
+pub mod self_test;
 mod sparse;
 
 pub use gat::GatGraph;
@@ -22,6 +23,7 @@ pub use image::{
 pub use losses::*;
 pub use norm::{batch_norm, batch_norm_backward, batch_norm_stats};
 pub use ops::*;
+pub use self_test::{self_test, SelfTest};
 pub use sparse::{scatter_add_rows, spmm, spmm_transposed, spmm_transposed_weighted, spmm_weighted, Csr};
 
 use crate::error::{Error, Result};

@@ -19,6 +19,13 @@ pub fn config_from_location() -> (RunConfig, Option<String>) {
     }
 }
 
+/// True when the page was opened without a link (no query): it then plays the opening demo
+/// ([`super::compare::demo_config`]).
+pub fn opening_demo() -> bool {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    query.trim_start_matches('?').is_empty()
+}
+
 /// True when the link asks the page to start training on open (`autostart=1`).
 pub fn autostart_requested() -> bool {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();

@@ -1,4 +1,5 @@
-//! The backend badge: which adapter WebGPU found (and whether it is a software one), or why there is none.
+//! The backend badge: which adapter WebGPU found (and whether it is a software one), or why there is none, and what
+//! *Auto* chose after the start-up self-test, with its timings.
 
 use super::{AdapterProbe, TrainState};
 use leptos::prelude::*;
@@ -8,15 +9,23 @@ use leptos::prelude::*;
 pub fn BackendBadge() -> impl IntoView {
     let adapter = expect_context::<RwSignal<AdapterProbe>>();
     let state = expect_context::<RwSignal<TrainState>>();
+    let tested = expect_context::<super::session::SelfTestResult>();
     let adapter_text = move || match adapter.get() {
         None => "Looking for a WebGPU adapter…".to_string(),
-        Some(Ok(s)) if s.software => format!("WebGPU: {} — a software adapter (correct, but slow)", s.name),
+        Some(Ok(s)) if s.software => format!("WebGPU: {} — a software adapter", s.name),
         Some(Ok(s)) => format!("WebGPU: {} ({})", s.name, s.device_type),
         Some(Err(reason)) => format!("No WebGPU ({reason}): training runs on the CPU (wasm)"),
     };
     view! {
         <div class="backend-badge">
             <span id="adapter-info">{adapter_text}</span>
+            {move || tested.get().map(|t| {
+                let text = match t {
+                    Ok(t) => t.explain(),
+                    Err(e) => format!("Auto trains on the CPU: the adapter failed its self-test ({e})"),
+                };
+                view! { <span id="self-test">" · " {text}</span> }
+            })}
             {move || state.with(|s| s.device.clone()).map(|d| view! { <span id="run-device">" · running on " {d}</span> })}
         </div>
     }

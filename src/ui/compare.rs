@@ -11,6 +11,15 @@ use crate::data::{dataset_info, DatasetKind};
 use crate::train::select_epoch;
 use leptos::prelude::*;
 
+/// Epochs of each run of the opening demo.
+pub const DEMO_EPOCHS: usize = 20;
+
+/// The opening demo's first run: counter-current learning (no backpropagation) on two moons; after
+/// [`DEMO_EPOCHS`] epochs the page compares it with backprop on the same network, data and seed.
+pub fn demo_config() -> RunConfig {
+    crate::algorithms::preset_for("ccl", "moons", crate::config::Architecture::Mlp)
+}
+
 /// At most this many pinned runs (the oldest goes first), so the charts stay readable.
 const MAX_PINNED: usize = 6;
 /// One colour per pinned run, none of them the current run's orange or blue.
@@ -113,18 +122,32 @@ pub fn ComparePanel() -> impl IntoView {
         let cfg = config.get_untracked();
         state.update(|s| pin(s, &cfg));
     };
-    let on_compare = move |_| {
+    let compare_now = move || {
         let cfg = config.get_untracked();
         state.update(|s| pin(s, &cfg));
         // a 2-D run has no epoch budget: its counterpart pauses where this run stood
-        let epochs =
-            state.with_untracked(|s| (!s.image && s.graph.is_none()).then(|| s.history.last().map(|m| m.epoch)));
+        let (epochs, demo) = state.with_untracked(|s| {
+            ((!s.image && s.graph.is_none()).then(|| s.history.last().map(|m| m.epoch)).flatten(), s.demo)
+        });
         let next = counterpart(&cfg);
         config.set(next.clone());
         train_loop::reset(session, state, &next);
-        state.update(|s| s.pause_at = epochs.flatten());
+        state.update(|s| {
+            s.pause_at = epochs;
+            s.demo = demo;
+        });
         train_loop::run(session, state, next, adapter.get_untracked(), false);
     };
+    let on_compare = move |_| compare_now();
+    // the opening demo: once its CCL run pauses, the same network trains with backprop beside it
+    Effect::new(move |_| {
+        let due = state.with(|s| {
+            s.demo && !s.running && s.pinned.is_empty() && s.history.last().is_some_and(|m| m.epoch >= DEMO_EPOCHS)
+        });
+        if due {
+            compare_now();
+        }
+    });
     let restore = move |cfg: RunConfig| {
         config.set(cfg.clone());
         train_loop::reset(session, state, &cfg);
@@ -170,6 +193,13 @@ pub fn ComparePanel() -> impl IntoView {
                 <button id="compare-run" on:click=on_compare disabled=move || running() || switch_locked() || adapter.with(Option::is_none)
                     title="Pin this run and train the same model, data and seed the other way">{compare_label}</button>
             </div>
+            <Show when=move || state.with(|s| s.demo)>
+                <p id="demo-note" class="demo-note">
+                    "Opening demo: counter-current learning — no backpropagation — trains a small network on two moons for "
+                    {DEMO_EPOCHS} " epochs; then the same network, data and seed train with backprop. The dashed curves are the \
+                    pinned run. Pick any algorithm or dataset to try your own, or press Compare again."
+                </p>
+            </Show>
             <Show when=move || state.with(|s| !s.pinned.is_empty())>
                 <table id="runs-table">
                     <caption>"Pinned runs (dashed on the charts)"</caption>

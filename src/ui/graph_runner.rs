@@ -122,7 +122,7 @@ async fn take_trainer(
     } else {
         GraphTarget::Nodes(Arc::new(NodeTask::new(&graph, cfg.graph.fold)?))
     };
-    let device = device_for(cfg.backend, session.inner().borrow().gpu.clone(), probe)?;
+    let device = device_for(cfg.backend, session, probe, true)?;
     let mut trainer = GraphTrainer::with_target(cfg, target, device)?;
     trainer.watch_every_epoch();
     trainer.checkpoint().await?; // the initial weights are the first good ones (a fresh model's are numbers)

@@ -73,6 +73,8 @@ pub struct TrainState {
     pub pinned: Vec<compare::Pinned>,
     /// Seconds spent training the current run (wall time of its slices).
     pub seconds: f64,
+    /// The page opened without a link and plays the opening demo (CCL, then backprop, on two moons).
+    pub demo: bool,
     /// A 2-D run (no epoch budget) pauses at this epoch: the counterpart "Compare with backprop" trains stops where
     /// the pinned run stood.
     pub pause_at: Option<usize>,
@@ -203,7 +205,11 @@ fn hidden_classes(c: &Classroom) -> String {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, mut link_error) = address_bar::config_from_location();
+    let demo = address_bar::opening_demo();
+    let (mut initial, mut link_error) = address_bar::config_from_location();
+    if demo {
+        initial = compare::demo_config();
+    }
     let (classroom, classroom_notes) = address_bar::classroom_from_location();
     if !classroom_notes.is_empty() {
         let notes = classroom_notes.join("; ");
@@ -216,14 +222,21 @@ pub fn App() -> impl IntoView {
     let classroom = StoredValue::new(classroom);
     provide_context(classroom);
     let config = RwSignal::new(initial);
-    let state = RwSignal::new(TrainState { error: link_error, ..TrainState::default() });
+    let state = RwSignal::new(TrainState {
+        error: link_error,
+        demo,
+        pause_at: demo.then_some(compare::DEMO_EPOCHS),
+        ..TrainState::default()
+    });
     let adapter = RwSignal::new(AdapterProbe::None);
     let session = StoredValue::new_local(Session::default());
+    let tested: session::SelfTestResult = RwSignal::new(None);
+    provide_context(tested);
     provide_context(config);
     provide_context(state);
     provide_context(adapter);
     provide_context(session);
-    session::probe_adapter(session, adapter);
+    session::probe_adapter(session, adapter, tested);
     train_loop::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| address_bar::write_location(&config.get(), &classroom.get_value()));

@@ -34,8 +34,8 @@ pub fn RunButtons() -> impl IntoView {
             }
         })
     };
-    // a link with `autostart=1` trains as soon as the backend is known
-    let autostart = StoredValue::new(super::address_bar::autostart_requested());
+    // a link with `autostart=1`, and the opening demo, train as soon as the backend is known
+    let autostart = StoredValue::new(super::address_bar::autostart_requested() || super::address_bar::opening_demo());
     Effect::new(move |_| {
         if ready() && autostart.get_value() {
             autostart.set_value(false);

@@ -118,7 +118,7 @@ async fn take_trainer(
         (BackendChoice::Auto, true) => BackendChoice::Cpu,
         (choice, _) => choice,
     };
-    let device = device_for(choice, session.inner().borrow().gpu.clone(), probe)?;
+    let device = device_for(choice, session, probe, state.with_untracked(|s| s.image))?;
     cfg.check_fits(None, super::session::wasm_memory_left())?;
     let mut trainer = Trainer::with_dataset(cfg, device, data)?;
     trainer.set_yield(std::rc::Rc::new(|| Box::pin(next_frame())));

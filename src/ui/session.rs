@@ -4,7 +4,7 @@
 use super::AdapterProbe;
 use crate::data::{DataFiles, Dataset};
 use crate::error::{Error, Result};
-use crate::tensor::{BackendChoice, Device, Gpu};
+use crate::tensor::{BackendChoice, Device, Gpu, SelfTest};
 use crate::train::{GraphTrainer, Trainer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,6 +20,8 @@ pub struct Session(Rc<RefCell<SessionInner>>);
 #[derive(Default)]
 pub(super) struct SessionInner {
     pub(super) gpu: Option<Gpu>,
+    /// What the start-up self-test measured on the adapter (`None`: no adapter, or the test failed).
+    pub(super) self_test: Option<SelfTest>,
     /// The run on a vector or image dataset.
     pub(super) trainer: Option<Trainer>,
     /// The graph run, when the dataset is a graph.
@@ -131,26 +133,46 @@ pub(super) async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Looks for a WebGPU adapter once, at start-up.
-pub fn probe_adapter(session: SessionHandle, adapter: RwSignal<AdapterProbe>) {
+/// The start-up self-test's outcome, for the backend badge: `None` while it runs or without an adapter.
+pub type SelfTestResult = RwSignal<Option<std::result::Result<SelfTest, String>>>;
+
+/// Looks for a WebGPU adapter once, at start-up, and runs the backend self-test on it (a numeric check and two
+/// timed products against the CPU path) before the page offers Train: *Auto* trains where the test was faster.
+pub fn probe_adapter(session: SessionHandle, adapter: RwSignal<AdapterProbe>, tested: SelfTestResult) {
     spawn_local(async move {
         match Gpu::new().await {
             Ok(gpu) => {
-                adapter.set(Some(Ok(gpu.summary().clone())));
+                let test = crate::tensor::self_test(&gpu, &now_ms).await;
+                let kept = test.as_ref().ok().cloned();
+                tested.set(Some(test.map_err(|e| e.to_string())));
                 STATS_GPU.with(|g| *g.borrow_mut() = Some(gpu.clone()));
-                session.with_value(|s| s.0.borrow_mut().gpu = Some(gpu));
+                session.with_value(|s| {
+                    let mut inner = s.0.borrow_mut();
+                    inner.gpu = Some(gpu.clone());
+                    inner.self_test = kept;
+                });
+                adapter.set(Some(Ok(gpu.summary().clone())));
             }
             Err(e) => adapter.set(Some(Err(e.to_string()))),
         }
     });
 }
 
-/// The device a run uses: the CPU when asked for or when *Auto* finds no adapter, else the WebGPU adapter.
-pub(super) fn device_for(choice: BackendChoice, gpu: Option<Gpu>, probe: &AdapterProbe) -> Result<Device> {
-    match (choice, gpu) {
+/// The device a run uses: the CPU when asked for, or on *Auto* when there is no adapter or the self-test found the
+/// CPU faster for runs of this size (`large`: images and graphs) or the adapter's numbers wrong; else the adapter.
+pub(super) fn device_for(
+    choice: BackendChoice,
+    session: &Session,
+    probe: &AdapterProbe,
+    large: bool,
+) -> Result<Device> {
+    let inner = session.inner().borrow();
+    let auto_gpu = inner.self_test.as_ref().is_some_and(|t| t.prefers_gpu(large));
+    match (choice, inner.gpu.clone()) {
         (BackendChoice::Cpu, _) => Ok(Device::Cpu),
-        (_, Some(gpu)) => Ok(Device::Gpu(gpu)),
-        (BackendChoice::Auto, None) => Ok(Device::Cpu),
+        (BackendChoice::Gpu, Some(gpu)) => Ok(Device::Gpu(gpu)),
+        (BackendChoice::Auto, Some(gpu)) if auto_gpu => Ok(Device::Gpu(gpu)),
+        (BackendChoice::Auto, _) => Ok(Device::Cpu),
         (BackendChoice::Gpu, None) => Err(Error::NoAdapter(match probe {
             Some(Err(reason)) => format!("this browser offers no WebGPU adapter ({reason}); choose the CPU backend"),
             _ => "WebGPU is still being probed; try again in a moment".to_string(),

@@ -140,6 +140,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         s.error = None;
         s.diverged = false;
         s.pause_at = None;
+        s.demo = false;
     });
     show_dataset(session, state, cfg);
 }

@@ -1,6 +1,7 @@
 //! Backprop beside backprop-free, end to end (issue #32): a CCL run on two moons is pinned by "Compare with
 //! backprop", which trains the backprop baseline of the same model, data and seed; both runs are in the runs table
-//! and on the charts (the pinned one dashed); Restore loads the pinned run's settings; a graph run compares too.
+//! and on the charts (the pinned one dashed); Restore loads the pinned run's settings; a graph run compares too; the
+//! bare address plays the opening demo (CCL, then backprop, on two moons).
 //! Screenshots at 1280 px and 390 px are saved under `target/`.
 
 use crate::webdriver::{serve, Driver, Session};
@@ -82,6 +83,24 @@ fn compare_with_backprop_pins_the_run_and_trains_the_baseline() {
         if w != 1280 {
             continue;
         }
+        // the bare address plays the opening demo: CCL for 20 epochs, then backprop beside it
+        let opened = std::time::Instant::now();
+        driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/")}));
+        s.wait_for("the first plotted number", 30, |s| s.epoch() >= 1);
+        let first = opened.elapsed().as_secs_f64();
+        s.wait_for("the demo's comparison", 60, |s| {
+            rows(s) == 1 && select_value(s, "algorithm-select") == "backprop" && s.text("#train-button") == "Train"
+        });
+        println!(
+            "opening demo: first number after {first:.1} s, comparison complete after {:.1} s (including the adapter \
+             probe and self-test); {}",
+            opened.elapsed().as_secs_f64(),
+            s.text("#runs-table")
+        );
+        assert_eq!(s.epoch(), 20);
+        assert!(s.text("#demo-note").starts_with("Opening demo: counter-current learning"));
+        assert!(s.text("#runs-table").contains("Counter-current learning · Two moons · seed 1"));
+        shot(&driver, &s, "opening-demo-1280");
         // a graph run: SF against the backprop GCN with the same depth
         let url = format!(
             "http://127.0.0.1:{port}/?dataset=karate&algo=forwardgnn-sf&layers=2&epochs=6&backend=cpu&autostart=1"

@@ -73,7 +73,7 @@ fn page_reproduces_handed_in_results_from_the_command_line() {
     for (family, args) in RUNS {
         let file = cli_results(family, args, &dir);
         let cli = read_results(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+        driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?dataset=moons")}));
         s.wait_for_adapter();
         s.send_keys("#import-results", file.to_str().unwrap());
         s.wait_for("the imported file", 20, |s| s.text("#imported-seal").contains("Seal holds"));
@@ -120,7 +120,7 @@ fn page_reproduces_handed_in_results_from_the_command_line() {
         .unwrap();
     let cont = String::from_utf8_lossy(&cont.stdout).into_owned();
     let cli_epoch1: serde_json::Value = serde_json::from_str(cont.lines().nth(1).unwrap()).unwrap();
-    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{url}?dataset=moons")}));
     s.wait_for_adapter();
     s.send_keys("#import-weights", w.to_str().unwrap());
     s.wait_for("the weights to load", 30, |s| s.text("#weights-note").contains("Loaded ccl.safetensors"));

@@ -33,7 +33,7 @@ fn ten_runs_in_one_page_leave_memory_flat() {
         "--enable-precise-memory-info", "--window-size=1280,900"
     ]}}}});
     let s = driver.session(caps);
-    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/")}));
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/?dataset=moons")}));
     let adapter = s.wait_for_adapter();
     let gpu = adapter.starts_with("WebGPU");
     let datasets = ["moons", "spiral", "xor", "circles"];

@@ -361,3 +361,19 @@ fn losses_goodness_and_row_dot() {
         assert_close(&format!("row_dot {rows} rows"), &read(&row_dot(&a1, &b1).unwrap()), &want, TOL);
     }
 }
+
+/// The page's backend self-test (issue #32) on the native adapter: its numbers agree with the CPU's, both shapes
+/// are timed, and on a software adapter (lavapipe) *Auto* keeps the CPU for the 2-D toys.
+#[test]
+fn the_backend_self_test_checks_and_times_both_paths() {
+    let Some(Device::Gpu(gpu)) = crate::common::gpu() else { return };
+    let start = std::time::Instant::now();
+    let now = move || start.elapsed().as_secs_f64() * 1000.0;
+    let t = pollster::block_on(bpfree::tensor::self_test(&gpu, &now)).unwrap();
+    println!("{} ({}): {}", gpu.summary().name, t.relative_error, t.explain());
+    assert!(t.numbers_agree(), "{t:?}");
+    assert!(t.timings.iter().all(|x| x.cpu_ms > 0.0 && x.cpu_ms.is_finite()), "{t:?}");
+    if gpu.summary().software {
+        assert!(!t.prefers_gpu(false), "a software adapter beat the CPU on a 32×16·16×16 product: {t:?}");
+    }
+}
