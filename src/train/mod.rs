@@ -15,6 +15,7 @@ mod augment;
 mod graph;
 mod graph_recovery;
 mod metrics;
+mod progress;
 mod recovery;
 mod views;
 mod weights;

@@ -70,18 +70,36 @@ pub fn AlignmentView() -> impl IntoView {
         state.update(|s| s.alignment_layer = layer);
         runner::refresh_views(session, state);
     };
+    // the text alternative: for how many of the shown test images the target class is the most similar
+    let description = move || {
+        state.with(|s| {
+            let Some(v) = &s.ccl else { return String::new() };
+            let rows = v.alignment.nrows();
+            let hits = (0..rows)
+                .filter(|&r| {
+                    let row = v.alignment.row(r);
+                    let best = (0..row.len()).max_by(|&a, &b| row[a].total_cmp(&row[b]));
+                    best == v.labels.get(r).map(|&l| l as usize)
+                })
+                .count();
+            format!(
+                "Forward-feedback similarity matrix: for {hits} of {rows} test images the most similar feedback class is \
+                 the image's label"
+            )
+        })
+    };
     view! {
         <figure class="alignment">
             <figcaption>
                 "Forward · feedback similarity "
-                <select id="alignment-layer" on:change=on_change>
+                <select id="alignment-layer" aria-label="Layer pair shown" on:change=on_change>
                     {move || pairs().into_iter().enumerate().map(|(i, name)| {
                         view! { <option value=i.to_string() selected=move || state.with(|s| s.alignment_layer == i)>{name}</option> }
                     }).collect_view()}
                 </select>
                 " (rows: test images by label; columns: classes; outlined: the target)"
             </figcaption>
-            <canvas node_ref=canvas id="alignment-matrix" width="10" height="10"></canvas>
+            <canvas node_ref=canvas id="alignment-matrix" width="10" height="10" role="img" aria-label=description></canvas>
         </figure>
     }
 }

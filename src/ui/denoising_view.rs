@@ -60,10 +60,34 @@ pub fn DenoisingView() -> impl IntoView {
             }
         });
     });
+    // the text alternative: the share of the shown test images whose true class is most likely, step by step
+    let description = move || {
+        state.with(|s| {
+            let Some(v) = &s.noprop else { return String::new() };
+            let right: Vec<String> = v
+                .steps
+                .iter()
+                .map(|p| {
+                    let hits = (0..p.nrows())
+                        .filter(|&r| {
+                            let row = p.row(r);
+                            let best = (0..row.len()).max_by(|&a, &b| row[a].total_cmp(&row[b]));
+                            best == v.labels.get(r).map(|&l| l as usize)
+                        })
+                        .count();
+                    format!("{hits}/{}", p.nrows())
+                })
+                .collect();
+            format!(
+                "Denoising trajectory: test images whose true class is the most likely, after each step: {}",
+                right.join(", ")
+            )
+        })
+    };
     view! {
         <figure class="denoising">
             <figcaption>"Denoising trajectory: the class probabilities of test images (rows, labelled on the left) after each step, from noise (left) to label (right); green = the true class"</figcaption>
-            <canvas node_ref=canvas id="denoising" width="10" height="10"></canvas>
+            <canvas node_ref=canvas id="denoising" width="10" height="10" role="img" aria-label=description></canvas>
         </figure>
     }
 }

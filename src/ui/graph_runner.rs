@@ -180,7 +180,9 @@ impl PageRun for GraphTrainer {
             Device::Gpu(g) => Some(g.memory()),
             Device::Cpu => None,
         };
+        let steps = self.epochs() as u64; // a graph epoch is one full-graph step
         let update: StateChange = Box::new(move |s| {
+            s.steps = steps;
             s.history.extend(points);
             s.depths = depths;
             s.memory = memory;

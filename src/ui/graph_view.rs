@@ -69,7 +69,8 @@ pub fn GraphView() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <svg id="graph-svg" width=SIZE height=SIZE viewBox=format!("0 0 {SIZE} {SIZE}")>
+            <svg id="graph-svg" width=SIZE height=SIZE viewBox=format!("0 0 {SIZE} {SIZE}") role="img"
+                aria-label="The graph: each node filled in its predicted class's colour and ringed in its true class's; the summary below says how many test nodes are right">
                 {lines}
                 {nodes}
             </svg>

@@ -22,6 +22,8 @@ mod image_grid;
 mod line_chart;
 mod metrics_panel;
 mod page_run;
+mod pixels;
+mod progress;
 mod run_buttons;
 mod runner;
 mod session;
@@ -73,6 +75,10 @@ pub struct TrainState {
     pub pinned: Vec<compare::Pinned>,
     /// Seconds spent training the current run (wall time of its slices).
     pub seconds: f64,
+    /// Optimiser steps taken so far (graphs: epochs, each one full-graph step).
+    pub steps: u64,
+    /// The share of the current epoch done, 0 to 1.
+    pub progress: f64,
     /// The page opened without a link and plays the opening demo (CCL, then backprop, on two moons).
     pub demo: bool,
     /// A 2-D run (no epoch budget) pauses at this epoch: the counterpart "Compare with backprop" trains stops where
@@ -314,6 +320,7 @@ pub fn App() -> impl IntoView {
                     <ImageGrid title="Reconstructions (the forward network's output)" gallery=reconstructions id="reconstructions" columns=8 scale=2.0/>
                 </Show>
                 <goal::GoalPanel/>
+                <progress::ProgressPanel/>
                 <MetricsPanel/>
                 <Show when=has_noprop>
                     <DenoisingView/>

@@ -226,7 +226,12 @@ impl PageRun for Trainer {
             }
         }
         if !self.epoch_complete() {
-            return Ok(Slice { update: None, stop: false });
+            let (progress, steps) = (self.epoch_progress(), self.steps());
+            let update: StateChange = Box::new(move |s| {
+                s.progress = progress;
+                s.steps = steps;
+            });
+            return Ok(Slice { update: Some(update), stop: false });
         }
         let metrics = self.end_epoch().await?;
         let map = self.decision_map(MAP_RESOLUTION).await.ok();
@@ -243,7 +248,10 @@ impl PageRun for Trainer {
         // "Compare with backprop" trains a 2-D counterpart as long as the pinned run, then pauses it
         let pause = state.with_untracked(|s| s.pause_at).is_some_and(|e| self.epoch() >= e);
         let stop = one_epoch || spent || pause;
+        let steps = self.steps();
         let update: StateChange = Box::new(move |s| {
+            s.progress = 0.0;
+            s.steps = steps;
             s.history.push(metrics);
             s.map = map;
             s.memory = memory;

@@ -103,6 +103,8 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.map = None;
         s.history.clear();
         s.seconds = 0.0;
+        s.steps = 0;
+        s.progress = 0.0;
         s.finished = false;
         s.device = None;
         s.backend = None;

@@ -41,6 +41,12 @@ fn compare_with_backprop_pins_the_run_and_trains_the_baseline() {
         s.wait_for("four CCL epochs", 120, |s| s.epoch() >= 4);
         s.click("#train-button");
         s.wait_for("the pause", 10, |s| s.text("#train-button") == "Train");
+        // the speed line and the live region for screen readers
+        let speed = s.text("#speed");
+        let live = s.text("#live-status");
+        println!("{w} px: speed line `{speed}`; live region `{live}`");
+        assert!(speed.contains(" steps/s · ") && speed.contains(" samples/s · "), "{speed}");
+        assert!(live.starts_with("Paused: epoch "), "{live}");
         assert_eq!(s.text("#compare-run"), "Compare with Backprop (baseline)");
         s.click("#compare-run");
         // the baseline trains as many epochs and pauses

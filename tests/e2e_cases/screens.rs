@@ -1,5 +1,6 @@
 //! Screenshots at desktop and phone sizes, for looking at (not asserting much beyond no horizontal scrolling): the
-//! NoProp view at 1280 px and the two-moons page at 390 × 844. Saved under `target/`.
+//! NoProp view at 1280 px, the two-moons page at 390 × 844 and a CCL image run in the dark theme. Saved under
+//! `target/`.
 
 use crate::webdriver::{serve, Driver};
 use serde_json::json;
@@ -19,10 +20,12 @@ fn desktop_and_phone_screens() {
             "?dataset=mnist&algo=noprop-dt&model=noprop&width=0.25&limit=256&epochs=1&backend=cpu&autostart=1",
         ),
         (390, 844, "phone-390", "?dataset=moons&backend=cpu&autostart=1"),
+        (1280, 860, "dark-1280", "?dataset=mnist&algo=ccl&limit=256&epochs=2&backend=cpu&autostart=1"),
     ] {
         // the viewport through Chrome's device emulation (a headless window is at least 500 px wide)
         let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
-            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+            if name.starts_with("dark") { "--force-dark-mode" } else { "--no-first-run" }
         ], "mobileEmulation": {"deviceMetrics": {"width": w, "height": h, "pixelRatio": 1.0}}}}}});
         let s = driver.session(caps);
         driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/{query}")}));
@@ -38,5 +41,16 @@ fn desktop_and_phone_screens() {
         let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, shot.as_str().unwrap()).unwrap();
         std::fs::write(root.join(format!("target/e2e-{name}.png")), png).unwrap();
         assert!(widths[0].as_f64() <= widths[1].as_f64(), "{name} scrolls sideways: {widths}");
+        // every control has a name a screen reader can say, and every picture a text alternative
+        let unnamed = s.script(
+            "return [...document.querySelectorAll('select, input, button, canvas, svg[role]')].filter(e => \
+             !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim() && \
+             e.getClientRects().length).map(e => e.tagName + '#' + e.id);",
+        );
+        assert_eq!(unnamed, json!([]), "{name}: controls or pictures without a name");
+        if name.starts_with("dark") {
+            let dark = s.script("return matchMedia('(prefers-color-scheme: dark)').matches;");
+            println!("{name}: prefers-color-scheme dark = {dark}");
+        }
     }
 }
