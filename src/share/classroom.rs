@@ -29,6 +29,7 @@ pub const PAGE_PARTS: &[(&str, &[&str])] = &[
     ("charts", &[]),
     ("hand-in", &[]),
     ("compare", &[]),
+    ("gallery", &[]),
     ("header", &[]),
 ];
 
@@ -182,7 +183,7 @@ impl Classroom {
 
     /// `part` is hidden (`controls` hides every setting; `embed` hides all but the picture, charts and Train).
     pub fn hides(&self, part: &str) -> bool {
-        let setting = !matches!(part, "charts" | "hand-in" | "compare" | "header" | "controls");
+        let setting = !matches!(part, "charts" | "hand-in" | "compare" | "gallery" | "header" | "controls");
         self.hide.iter().any(|h| h == part)
             || (setting && self.hide.iter().any(|h| h == "controls"))
             || (self.embed && part != "charts")

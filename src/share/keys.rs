@@ -76,8 +76,9 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
         "goal" => {
             super::classroom::Goal::parse(value)?;
         }
-        // the page starts training on open; not a setting of the run
-        "autostart" => {
+        // the page starts training on open / compares the run with its counterpart when it stops (`compare=1`);
+        // not settings of the run
+        "autostart" | "compare" => {
             if !matches!(value, "0" | "1") {
                 return Err(bad("0 or 1"));
             }

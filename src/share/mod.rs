@@ -3,6 +3,7 @@
 //! not know (tracking tags) and keeps the preset's value for a bad one, naming both; never a panic.
 
 pub mod classroom;
+pub mod gallery;
 mod keys;
 pub mod results;
 pub mod weights;

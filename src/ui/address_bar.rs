@@ -26,10 +26,21 @@ pub fn opening_demo() -> bool {
     query.trim_start_matches('?').is_empty()
 }
 
+/// True when the link sets the page key `key` to 1 (`autostart=1`: train on open; `compare=1`: when the run
+/// stops, compare it with backprop or its backprop-free counterpart).
+fn page_key(key: &str) -> bool {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, v)| k == key && v == "1")
+}
+
 /// True when the link asks the page to start training on open (`autostart=1`).
 pub fn autostart_requested() -> bool {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, v)| k == "autostart" && v == "1")
+    page_key("autostart")
+}
+
+/// True when the link asks the page to compare the run when it stops (`compare=1`).
+pub fn compare_requested() -> bool {
+    page_key("compare")
 }
 
 /// Copies the page's address (the link that replays this run) to the clipboard; resolves to an error message

@@ -135,14 +135,18 @@ pub fn ComparePanel() -> impl IntoView {
         state.update(|s| {
             s.pause_at = epochs;
             s.demo = demo;
+            s.compare_when_done = false;
         });
         train_loop::run(session, state, next, adapter.get_untracked(), false);
     };
     let on_compare = move |_| compare_now();
-    // the opening demo: once its CCL run pauses, the same network trains with backprop beside it
+    // the opening demo and `compare=1`: once the run stops by itself, its counterpart trains beside it
     Effect::new(move |_| {
         let due = state.with(|s| {
-            s.demo && !s.running && s.pinned.is_empty() && s.history.last().is_some_and(|m| m.epoch >= DEMO_EPOCHS)
+            // an image or graph run stops at its budget; a 2-D run when it reached `pause_at` (not a manual pause)
+            let plane = !s.image && s.graph.is_none();
+            let stopped = s.finished || (plane && s.pause_at.is_none() && s.history.last().is_some());
+            s.compare_when_done && !s.running && s.pinned.is_empty() && stopped && s.error.is_none()
         });
         if due {
             compare_now();

@@ -23,6 +23,7 @@ mod line_chart;
 mod metrics_panel;
 mod page_run;
 mod pixels;
+mod presets_gallery;
 mod progress;
 mod run_buttons;
 mod runner;
@@ -81,6 +82,9 @@ pub struct TrainState {
     pub progress: f64,
     /// The page opened without a link and plays the opening demo (CCL, then backprop, on two moons).
     pub demo: bool,
+    /// When the run stops (finished, or paused at `pause_at`), "Compare with backprop" follows by itself (the
+    /// opening demo, `compare=1` in a link).
+    pub compare_when_done: bool,
     /// A 2-D run (no epoch budget) pauses at this epoch: the counterpart "Compare with backprop" trains stops where
     /// the pinned run stood.
     pub pause_at: Option<usize>,
@@ -227,13 +231,17 @@ pub fn App() -> impl IntoView {
     let page_classes = hidden_classes(&classroom);
     let classroom = StoredValue::new(classroom);
     provide_context(classroom);
+    // the opening demo and `compare=1` compare the run when it stops; a 2-D run stops at its epochs then
+    let compare_when_done = demo || address_bar::compare_requested();
+    let plane = crate::data::dataset_info(&initial.dataset).is_ok_and(|d| d.kind == crate::data::DatasetKind::Plane);
+    let pause_at = match (demo, compare_when_done && plane) {
+        (true, _) => Some(compare::DEMO_EPOCHS),
+        (false, true) => Some(initial.epochs),
+        _ => None,
+    };
     let config = RwSignal::new(initial);
-    let state = RwSignal::new(TrainState {
-        error: link_error,
-        demo,
-        pause_at: demo.then_some(compare::DEMO_EPOCHS),
-        ..TrainState::default()
-    });
+    let state =
+        RwSignal::new(TrainState { error: link_error, demo, compare_when_done, pause_at, ..TrainState::default() });
     let adapter = RwSignal::new(AdapterProbe::None);
     let session = StoredValue::new_local(Session::default());
     let tested: session::SelfTestResult = RwSignal::new(None);
@@ -341,6 +349,7 @@ pub fn App() -> impl IntoView {
                 <hand_in::HandIn/>
             </section>
         </main>
+        <presets_gallery::PresetsGallery/>
         <footer>
             "Data licenses: see " <a href="data/DATA.md">"data/DATA.md"</a> ". "
             "The address bar always holds a link that replays this run."

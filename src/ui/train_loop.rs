@@ -143,6 +143,7 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         s.diverged = false;
         s.pause_at = None;
         s.demo = false;
+        s.compare_when_done = false;
     });
     show_dataset(session, state, cfg);
 }

@@ -14,6 +14,7 @@ mod feedback_alignment;
 mod forwardgnn;
 mod forwardgnn_links;
 mod fuzz_regressions;
+mod gallery;
 mod gradients;
 mod graph_ops;
 mod graph_recovery;
