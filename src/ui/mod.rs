@@ -19,6 +19,7 @@ mod graph_view;
 mod hand_in;
 mod image_controls;
 mod image_grid;
+mod lessons;
 mod line_chart;
 mod metrics_panel;
 mod page_run;
@@ -330,6 +331,7 @@ pub fn App() -> impl IntoView {
                 <goal::GoalPanel/>
                 <progress::ProgressPanel/>
                 <MetricsPanel/>
+                <lessons::LessonPanel/>
                 <Show when=has_noprop>
                     <DenoisingView/>
                     <ImageGrid title="Label embeddings W_Embed, one row per class (fixed for one-hot)" gallery=embeddings id="embeddings" columns=5 scale=4.0/>
