@@ -10,6 +10,8 @@
 mod classroom;
 #[path = "e2e_cases/compare.rs"]
 mod compare;
+#[path = "e2e_cases/deploy.rs"]
+mod deploy;
 #[path = "e2e_cases/gallery.rs"]
 mod gallery;
 #[path = "e2e_cases/hand_in.rs"]

@@ -258,6 +258,7 @@ pub fn App() -> impl IntoView {
 
     let loss_series = Signal::derive(move || state.with(chart_series::losses));
     let accuracy_series = Signal::derive(move || state.with(chart_series::accuracies));
+    let chart_epochs = Signal::derive(move || state.with(|s| s.history.iter().map(|m| m.epoch).collect::<Vec<_>>()));
 
     const COLORS: [&str; 8] = ["#1a73e8", "#e8710a", "#188038", "#d93025", "#9334e6", "#12b5cb", "#f9ab00", "#5f6368"];
     let local_series = Signal::derive(move || {
@@ -342,10 +343,10 @@ pub fn App() -> impl IntoView {
                 </Show>
             </section>
             <section class="charts">
-                <LineChart title="Loss" series=loss_series fixed_max=None id="loss-chart"/>
-                <LineChart title="Accuracy" series=accuracy_series fixed_max=Some(1.0) id="accuracy-chart"/>
+                <LineChart title="Loss" series=loss_series epochs=chart_epochs fixed_max=None log_option=true id="loss-chart"/>
+                <LineChart title="Accuracy" series=accuracy_series epochs=chart_epochs fixed_max=Some(1.0) id="accuracy-chart"/>
                 <Show when=has_local>
-                    <LineChart title="Local losses (per layer pair; NoProp: each block's ‖û − u‖²)" series=local_series fixed_max=None id="local-loss-chart"/>
+                    <LineChart title="Local losses (per layer pair; NoProp: each block's ‖û − u‖²)" series=local_series epochs=chart_epochs fixed_max=None log_option=true id="local-loss-chart"/>
                 </Show>
                 <compare::ComparePanel/>
                 <hand_in::HandIn/>

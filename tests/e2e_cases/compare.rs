@@ -47,6 +47,20 @@ fn compare_with_backprop_pins_the_run_and_trains_the_baseline() {
         println!("{w} px: speed line `{speed}`; live region `{live}`");
         assert!(speed.contains(" steps/s · ") && speed.contains(" samples/s · "), "{speed}");
         assert!(live.starts_with("Paused: epoch "), "{live}");
+        // hovering the loss chart reads every series out at that epoch; the log scale redraws the lines
+        let readout = s.script(
+            "const svg = document.querySelector('#loss-chart svg'); const r = svg.getBoundingClientRect(); \
+             svg.dispatchEvent(new PointerEvent('pointermove', {clientX: r.right - 10, clientY: r.top + r.height / 2, \
+             bubbles: true})); return null;",
+        );
+        assert_eq!(readout, json!(null));
+        s.wait_for("the readout", 5, |s| s.text("#loss-chart .readout").starts_with("epoch "));
+        println!("{w} px readout: {}", s.text("#loss-chart .readout"));
+        assert!(s.text("#loss-chart .readout").contains("train loss"), "{}", s.text("#loss-chart .readout"));
+        let before = s.script("return document.querySelector('#loss-chart polyline').getAttribute('points');");
+        s.click("#loss-chart .log-toggle input");
+        let after = s.script("return document.querySelector('#loss-chart polyline').getAttribute('points');");
+        assert_ne!(before, after, "the log scale redraws the loss");
         assert_eq!(s.text("#compare-run"), "Compare with Backprop (baseline)");
         s.click("#compare-run");
         // the baseline trains as many epochs and pauses

@@ -12,18 +12,23 @@ use std::time::{Duration, Instant};
 
 /// Serves `root` over HTTP/1.0 on an ephemeral loopback port; returns the port.
 pub fn serve(root: PathBuf) -> u16 {
+    serve_under(root, "/")
+}
+
+/// Serves `root` under the path `prefix` (`/bpfree/`, as a project page is served); anything outside it is 404.
+pub fn serve_under(root: PathBuf, prefix: &'static str) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
-            std::thread::spawn(move || respond(stream, &root));
+            std::thread::spawn(move || respond(stream, &root, prefix));
         }
     });
     port
 }
 
-fn respond(mut stream: TcpStream, root: &Path) {
+fn respond(mut stream: TcpStream, root: &Path, prefix: &str) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     if reader.read_line(&mut line).is_err() {
@@ -35,7 +40,12 @@ fn respond(mut stream: TcpStream, root: &Path) {
         header.clear();
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
-    let rel = if path == "/" { "index.html".to_string() } else { path.trim_start_matches('/').to_string() };
+    let inside = path.strip_prefix(prefix).map(|p| format!("/{p}"));
+    let rel = match inside.as_deref() {
+        Some("/") => "index.html".to_string(),
+        Some(p) => p.trim_start_matches('/').to_string(),
+        None => "..".to_string(), // outside the prefix: not found
+    };
     let file = root.join(&rel);
     let (status, body, mime) = match (rel.contains(".."), std::fs::read(&file)) {
         (false, Ok(body)) => {

@@ -1,0 +1,38 @@
+//! The built folder works from a sub-path (issue #32, docs/deploy.md): served under `/bpfree/` only, as a project
+//! page is, the page loads, fetches and checks a dataset and trains; the time from opening to the Train button
+//! being ready with a cold cache is printed.
+
+use crate::webdriver::{serve_under, Driver};
+use serde_json::json;
+use std::path::Path;
+
+#[test]
+#[ignore = "needs `trunk build --release` and chromium; run by scripts/test.sh"]
+fn the_built_page_works_from_a_sub_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let port = serve_under(root.join("dist"), "/bpfree/");
+    let driver = Driver::start();
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"
+    ]}}}});
+    let s = driver.session(caps);
+    let opened = std::time::Instant::now();
+    let url = format!("http://127.0.0.1:{port}/bpfree/?dataset=karate&algo=forwardgnn-sf&layers=2&backend=cpu");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    s.wait_for("the Train button", 30, |s| {
+        s.script("const b = document.getElementById('train-button'); return !!b && !b.disabled;") == json!(true)
+    });
+    println!(
+        "sub-path /bpfree/: Train ready {:.2} s after opening (cold cache, localhost)",
+        opened.elapsed().as_secs_f64()
+    );
+    s.click("#train-button");
+    s.wait_for("a trained epoch", 60, |s| s.epoch() >= 1 || !s.text("#error-banner").is_empty());
+    assert_eq!(s.text("#error-banner"), "", "the karate club was fetched from data/ under the sub-path");
+    let search = s.script("return location.pathname + location.search;");
+    assert!(
+        search.as_str().unwrap_or_default().starts_with("/bpfree/?"),
+        "the link stays under the sub-path: {search}"
+    );
+    assert_eq!(s.script("return window.__bpfreeErrors;"), json!([]), "console errors in the page");
+}
