@@ -9,6 +9,7 @@ mod backend_badge;
 mod chart_series;
 mod compare;
 mod controls;
+mod data_cache;
 mod decision_map;
 mod denoising_view;
 mod error_banner;
@@ -356,6 +357,7 @@ pub fn App() -> impl IntoView {
         <footer>
             "Data licenses: see " <a href="data/DATA.md">"data/DATA.md"</a> ". "
             "The address bar always holds a link that replays this run."
+            <data_cache::DataCacheNote/>
         </footer>
         </div>
     }

@@ -44,17 +44,26 @@ impl Session {
     }
 }
 
-/// Fetches `data/<path>` from the page's server.
+/// Fetches `data/<path>` from the page's server, or from the browser's cache when an earlier visit kept it
+/// ([`super::data_cache`]); either way the bytes are checked against the digests compiled into the page.
 pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
-    let fail = |detail: String| Error::Data { path: format!("data/{path}"), detail };
+    let url = format!("data/{path}");
+    if let Some(bytes) = super::data_cache::cached(&url).await {
+        if crate::data::verify(path, &bytes).is_ok() {
+            return Ok(bytes);
+        }
+        super::data_cache::drop_entry(&url).await; // a damaged or stale copy: fetch it again
+    }
+    let fail = |detail: String| Error::Data { path: url.clone(), detail };
     let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
-    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("data/{path}")))
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
         .await
         .map_err(|e| fail(format!("network error: {e:?}")))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response".into()))?;
     if !response.ok() {
         return Err(fail(format!("HTTP {} {}", response.status(), response.status_text())));
     }
+    let kept = response.clone().ok();
     let buffer = response.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
     let buffer = wasm_bindgen_futures::JsFuture::from(buffer).await.map_err(|e| fail(format!("{e:?}")))?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -65,6 +74,9 @@ pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
         }
         other => other,
     })?;
+    if let Some(copy) = kept {
+        super::data_cache::keep(&url, &copy).await; // only files that passed the check are kept
+    }
     Ok(bytes)
 }
 

@@ -1,8 +1,9 @@
 //! The built folder works from a sub-path (issue #32, docs/deploy.md): served under `/bpfree/` only, as a project
 //! page is, the page loads, fetches and checks a dataset and trains; the time from opening to the Train button
-//! being ready with a cold cache is printed.
+//! being ready with a cold cache is printed. A second visit trains from the browser's copy of the dataset (the Cache
+//! API) without downloading it, and the footer names what is kept and lets the reader forget it.
 
-use crate::webdriver::{serve_under, Driver};
+use crate::webdriver::{requests_for, serve_under, Driver};
 use serde_json::json;
 use std::path::Path;
 
@@ -35,4 +36,16 @@ fn the_built_page_works_from_a_sub_path() {
         "the link stays under the sub-path: {search}"
     );
     assert_eq!(s.script("return window.__bpfreeErrors;"), json!([]), "console errors in the page");
+    // the browser keeps the dataset: a second visit trains without downloading it again, and the footer says so
+    let downloads = requests_for("karate/karate.bin");
+    assert_eq!(downloads, 1);
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    s.wait_for("the cache note", 30, |s| s.text("#data-cache").contains("Karate club"));
+    println!("second visit: {}", s.text("#data-cache").trim());
+    s.click("#train-button");
+    s.wait_for("a trained epoch", 60, |s| s.epoch() >= 1 || !s.text("#error-banner").is_empty());
+    assert_eq!(s.text("#error-banner"), "");
+    assert_eq!(requests_for("karate/karate.bin"), downloads, "the second visit downloaded the graph again");
+    s.click("#forget-data");
+    s.wait_for("the note to go", 10, |s| s.text("#data-cache").is_empty());
 }

@@ -28,6 +28,14 @@ pub fn serve_under(root: PathBuf, prefix: &'static str) -> u16 {
     port
 }
 
+/// Every path the test servers were asked for, in order (to count downloads).
+pub static REQUESTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// How many requests so far asked for a path ending in `suffix`.
+pub fn requests_for(suffix: &str) -> usize {
+    REQUESTS.lock().map(|r| r.iter().filter(|p| p.ends_with(suffix)).count()).unwrap_or(0)
+}
+
 fn respond(mut stream: TcpStream, root: &Path, prefix: &str) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
@@ -40,6 +48,9 @@ fn respond(mut stream: TcpStream, root: &Path, prefix: &str) {
         header.clear();
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    if let Ok(mut r) = REQUESTS.lock() {
+        r.push(path.clone());
+    }
     let inside = path.strip_prefix(prefix).map(|p| format!("/{p}"));
     let rel = match inside.as_deref() {
         Some("/") => "index.html".to_string(),
