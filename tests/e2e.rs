@@ -116,6 +116,13 @@ fn page_trains_on_webgpu_and_loss_falls() {
     s.wait_for("the budget to stop the run", 60, |s| s.text("#train-button").trim() == "Done");
     let selected = s.text("#selected-result");
     assert!(selected.starts_with("epoch 1 (lowest validation loss): test accuracy"), "selected: {selected}");
+    // the test split's confusion matrix, with the most frequent mistakes as its text alternative
+    let confusion = s.script("return document.querySelector('#confusion svg').getAttribute('aria-label');");
+    println!("{}", confusion.as_str().unwrap_or_default());
+    assert!(
+        confusion.as_str().unwrap_or_default().contains(" of 10000 right; most frequent mistakes: "),
+        "{confusion}"
+    );
     // The selection rule only picks the reported epoch: switching it keeps the run and goes into the link.
     s.script(
         "const e = document.getElementById('selection-select'); e.value = 'val-accuracy'; \

@@ -12,6 +12,7 @@ use ndarray::{Array2, Axis};
 use std::sync::Arc;
 
 mod augment;
+mod evaluate;
 mod graph;
 mod graph_recovery;
 mod metrics;
@@ -71,6 +72,8 @@ pub struct Trainer {
     pass: usize,
     rows_seen: usize,
     history: Vec<EpochMetrics>,
+    /// The test split's confusion counts at the last epoch (`classes x classes`, row = label, column = prediction).
+    confusion: Vec<u32>,
     yield_now: Option<YieldFn>,
     recovery: recovery::Recovery,
 }
@@ -135,6 +138,7 @@ impl Trainer {
             pass: 0,
             rows_seen: 0,
             history: Vec::new(),
+            confusion: Vec::new(),
             yield_now: None,
             recovery: recovery::Recovery::default(),
         })
@@ -261,7 +265,10 @@ impl Trainer {
         // Reconstruction models have no accuracy to report on the training set.
         let n_train = if self.algorithm.reconstructs() { 0 } else { self.train_len.min(TRAIN_EVAL_LIMIT) };
         let (_, train_accuracy) = self.evaluate(&self.data.x_train, &self.data.y_train[..n_train]).await?;
-        let (test_loss, test_accuracy) = self.evaluate(&self.data.x_test, &self.data.y_test).await?;
+        let mut confusion = vec![0u32; self.data.classes * self.data.classes];
+        let (test_loss, test_accuracy) =
+            self.evaluate_counting(&self.data.x_test, &self.data.y_test, Some(&mut confusion)).await?;
+        self.confusion = confusion;
         let (val_loss, val_accuracy) = if self.data.y_val.is_empty() {
             (None, None)
         } else {
@@ -299,34 +306,6 @@ impl Trainer {
             }
         }
         self.end_epoch().await
-    }
-
-    /// Mean cross-entropy and accuracy of the current model on the first `y.len()` rows of `x` (for a
-    /// reconstruction model: the mean squared error per pixel, accuracy 0), evaluated in chunks of
-    /// `EVAL_CHUNK` rows.
-    pub async fn evaluate(&self, x: &Array2<f32>, y: &[u32]) -> Result<(f32, f32)> {
-        let (mut loss, mut correct) = (0.0f64, 0.0f64);
-        let chunk_rows = if self.yield_now.is_some() { YIELDING_EVAL_CHUNK } else { EVAL_CHUNK };
-        for start in (0..y.len()).step_by(chunk_rows) {
-            if let Some(yield_now) = &self.yield_now {
-                yield_now().await;
-            }
-            let end = (start + chunk_rows).min(y.len());
-            let chunk = self.device.from_array(&x.slice(ndarray::s![start..end, ..]).to_owned())?;
-            let output = self.algorithm.predict(&chunk)?.to_array().await?;
-            let (l, a) = if self.algorithm.reconstructs() {
-                // Reconstruction: mean squared error against the input, no accuracy.
-                let rows = x.slice(ndarray::s![start..end, ..]);
-                let sq = output.iter().zip(rows.iter()).map(|(o, t)| f64::from(o - t).powi(2)).sum::<f64>();
-                ((sq / output.len().max(1) as f64) as f32, 0.0)
-            } else {
-                loss_and_accuracy(&output, &y[start..end])
-            };
-            loss += f64::from(l) * (end - start) as f64;
-            correct += f64::from(a) * (end - start) as f64;
-        }
-        let n = y.len().max(1) as f64;
-        Ok(((loss / n) as f32, (correct / n) as f32))
     }
 
     /// Logits of the first `rows` test examples (for the page's views).

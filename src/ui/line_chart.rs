@@ -153,7 +153,7 @@ pub fn LineChart(
                 on:pointerleave=move |_| hover.set(None)>
                 <line x1=PAD y1=HEIGHT - PAD x2=WIDTH - PAD y2=HEIGHT - PAD class="axis"/>
                 <line x1=PAD y1=PAD x2=PAD y2=HEIGHT - PAD class="axis"/>
-                <text x=2 y=PAD + 4.0 class="tick">{move || short(scale().top)}</text>
+                <text x=2 y=PAD + 4.0 class="tick">{move || if points() == 0 { String::new() } else { short(scale().top) }}</text>
                 <text x=2 y=HEIGHT - PAD class="tick">{move || { let s = scale(); if s.log { short(s.bottom) } else { "0".into() } }}</text>
                 <text x=WIDTH - PAD y=HEIGHT - 6.0 class="tick" text-anchor="end">
                     {move || format!("epoch {}", last_epoch())}

@@ -8,6 +8,7 @@ mod alignment_view;
 mod backend_badge;
 mod chart_series;
 mod compare;
+mod confusion_view;
 mod controls;
 mod data_cache;
 mod decision_map;
@@ -82,6 +83,8 @@ pub struct TrainState {
     pub steps: u64,
     /// The share of the current epoch done, 0 to 1.
     pub progress: f64,
+    /// An image classifier's test confusion counts after the last epoch (`classes x classes`, row = label).
+    pub confusion: Vec<u32>,
     /// The page opened without a link and plays the opening demo (CCL, then backprop, on two moons).
     pub demo: bool,
     /// When the run stops (finished, or paused at `pause_at`), "Compare with backprop" follows by itself (the
@@ -333,6 +336,7 @@ pub fn App() -> impl IntoView {
                 <goal::GoalPanel/>
                 <progress::ProgressPanel/>
                 <MetricsPanel/>
+                <confusion_view::ConfusionView/>
                 <lessons::LessonPanel/>
                 <Show when=has_noprop>
                     <DenoisingView/>

@@ -249,7 +249,9 @@ impl PageRun for Trainer {
         let pause = state.with_untracked(|s| s.pause_at).is_some_and(|e| self.epoch() >= e);
         let stop = one_epoch || spent || pause;
         let steps = self.steps();
+        let confusion = self.confusion().to_vec();
         let update: StateChange = Box::new(move |s| {
+            s.confusion = confusion;
             s.progress = 0.0;
             s.steps = steps;
             s.history.push(metrics);
