@@ -83,6 +83,8 @@ pub struct TrainState {
     pub steps: u64,
     /// The share of the current epoch done, 0 to 1.
     pub progress: f64,
+    /// "Step (1 batch)": the next slice takes one mini-batch and stops (graphs: one epoch, a full-graph step).
+    pub one_batch: bool,
     /// An image classifier's test confusion counts after the last epoch (`classes x classes`, row = label).
     pub confusion: Vec<u32>,
     /// The page opened without a link and plays the opening demo (CCL, then backprop, on two moons).

@@ -19,8 +19,8 @@ fn duration(seconds: f64) -> String {
 
 /// The speed and time line, or `None` before the run has trained anything.
 fn speed_line(s: &TrainState, cfg: &RunConfig) -> Option<String> {
-    if s.seconds <= 0.0 || s.steps == 0 {
-        return None;
+    if s.seconds < 0.05 || s.steps == 0 {
+        return None; // too short to time (one batch)
     }
     let rate = s.steps as f64 / s.seconds;
     let done = s.history.last().map_or(0, |m| m.epoch);

@@ -1,5 +1,6 @@
-//! Train / Pause / Step / Reset / Copy link. Train and Step start the page's training loop (also on open for a link
-//! with `autostart=1`); Reset drops the run; Copy link puts the link that replays the run on the clipboard.
+//! Train / Pause / Step (one epoch, or one batch) / Reset / Copy link. Train and Step start the page's training
+//! loop (also on open for a link with `autostart=1`); Reset drops the run; Copy link puts the link that replays the
+//! run on the clipboard.
 
 use super::{train_loop, AdapterProbe, Session, TrainState};
 use crate::config::RunConfig;
@@ -24,6 +25,10 @@ pub fn RunButtons() -> impl IntoView {
         }
     };
     let on_step = move |_| train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), true);
+    let on_batch = move |_| {
+        state.update(|s| s.one_batch = true);
+        train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), true)
+    };
     let on_reset = move |_| train_loop::reset(session, state, &config.get_untracked());
     let copied = RwSignal::new(false);
     let on_copy = move |_| {
@@ -52,6 +57,8 @@ pub fn RunButtons() -> impl IntoView {
                 {move || match (running(), spent()) { (true, _) => "Pause", (false, true) => "Done", _ => "Train" }}
             </button>
             <button id="step-button" on:click=on_step disabled=move || running() || !ready() || spent()>"Step (1 epoch)"</button>
+            <button id="batch-button" on:click=on_batch disabled=move || running() || !ready() || spent()
+                title="Train one mini-batch (on a graph: one full-graph step)">"1 batch"</button>
             <button id="reset-button" on:click=on_reset>"Reset"</button>
             <button id="copy-link-button" on:click=on_copy title="Copy the link that replays this run">
                 {move || if copied.get() { "Link copied ✓" } else { "Copy link" }}

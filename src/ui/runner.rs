@@ -210,9 +210,13 @@ impl PageRun for Trainer {
         // a loss that stops being a number pauses the run: after every step on the CPU (reading one number back
         // is free), once per slice on the GPU
         let per_step = matches!(self.device(), Device::Cpu);
+        let one_batch = state.with_untracked(|s| s.one_batch);
         let mut checked = since;
         while !self.epoch_complete() && now_ms() - start < SLICE_MS {
             self.step()?;
+            if one_batch {
+                break; // "Step (1 batch)"
+            }
             if per_step {
                 if let Some(message) = self.check_divergence(checked).await? {
                     return Ok(diverged(message));
@@ -230,8 +234,9 @@ impl PageRun for Trainer {
             let update: StateChange = Box::new(move |s| {
                 s.progress = progress;
                 s.steps = steps;
+                s.one_batch = false;
             });
-            return Ok(Slice { update: Some(update), stop: false });
+            return Ok(Slice { update: Some(update), stop: one_batch });
         }
         let metrics = self.end_epoch().await?;
         let map = self.decision_map(MAP_RESOLUTION).await.ok();
@@ -251,6 +256,7 @@ impl PageRun for Trainer {
         let steps = self.steps();
         let confusion = self.confusion().to_vec();
         let update: StateChange = Box::new(move |s| {
+            s.one_batch = false;
             s.confusion = confusion;
             s.progress = 0.0;
             s.steps = steps;

@@ -105,6 +105,7 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.seconds = 0.0;
         s.steps = 0;
         s.progress = 0.0;
+        s.one_batch = false;
         s.confusion.clear();
         s.finished = false;
         s.device = None;

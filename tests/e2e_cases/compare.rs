@@ -98,6 +98,16 @@ fn compare_with_backprop_pins_the_run_and_trains_the_baseline() {
         s.click("#runs-table tbody tr:first-child .restore-run");
         s.wait_for("the CCL settings", 10, |s| select_value(s, "algorithm-select") == "ccl");
         assert_eq!((rows(&s), s.epoch()), (2, 0));
+        // "1 batch" trains one mini-batch of the restored run: the epoch bar moves, the epoch does not end
+        s.wait_for("the batch button", 10, |s| {
+            s.script("return !document.getElementById('batch-button').disabled;") == json!(true)
+        });
+        s.click("#batch-button");
+        s.wait_for("one batch", 20, |s| {
+            s.text("#epoch-progress-text").starts_with("Epoch 1: ") && s.text("#epoch-progress-text") != "Epoch 1: 0 %"
+        });
+        println!("{w} px after one batch: {} ({})", s.text("#epoch-progress-text"), s.text("#speed"));
+        assert_eq!((s.epoch(), s.text("#train-button").as_str()), (0, "Train"));
         let errors = s.script("return window.__bpfreeErrors;");
         assert_eq!(errors, json!([]), "console errors in the page");
         if w != 1280 {
