@@ -355,14 +355,11 @@ fn train(args: &[String]) -> Result<()> {
         eprintln!("note: the data in {} is not checked against bpfree's built-in checksums", data_dir.dir.display());
     }
     let graph = crate::data::dataset_info(&cfg.dataset)?.kind == crate::data::DatasetKind::Graph;
-    if graph && (io.load.is_some() || io.save.is_some()) {
-        return Err(Error::invalid(
-            "--weights",
-            "graph runs cannot load or save weights yet (images and 2-D sets can)",
-        ));
-    }
-    let finished =
-        if graph { run_graph_training(&cfg, &data_dir, true)? } else { run_training_with(&cfg, &data_dir, true, &io)? };
+    let finished = if graph {
+        run_graph_training(&cfg, &data_dir, true, &io)?
+    } else {
+        run_training_with(&cfg, &data_dir, true, &io)?
+    };
     if let Some(path) = &results {
         super::files::write_results(path, &finished.results)?;
     }

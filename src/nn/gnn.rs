@@ -182,6 +182,15 @@ impl GnnConv {
         }
     }
 
+    /// The names of [`GnnConv::params_mut`], in its order (PyTorch Geometric's where it has them).
+    pub fn param_names(&self) -> &'static [&'static str] {
+        match self {
+            GnnConv::Gcn(_) => &["weight", "bias"],
+            GnnConv::Sage(_) => &["weight_neighbors", "weight_root", "bias"],
+            GnnConv::Gat(_) => &["weight", "att_src", "att_dst", "bias"],
+        }
+    }
+
     /// Number of trainable scalars.
     pub fn parameter_count(&mut self) -> usize {
         self.params_mut().iter().map(|p| p.len()).sum()

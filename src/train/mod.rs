@@ -15,6 +15,7 @@ mod augment;
 mod evaluate;
 mod graph;
 mod graph_recovery;
+mod graph_weights;
 mod metrics;
 mod progress;
 mod recovery;

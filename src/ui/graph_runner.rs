@@ -125,6 +125,10 @@ async fn take_trainer(
     let device = device_for(cfg.backend, session, probe, true)?;
     let mut trainer = GraphTrainer::with_target(cfg, target, device)?;
     trainer.watch_every_epoch();
+    let pending = session.inner().borrow_mut().pending_weights.take();
+    if let Some((file, w)) = pending {
+        trainer.load_weights(&w).map_err(|e| crate::error::Error::invalid("weights", format!("{file}: {e}")))?;
+    }
     trainer.checkpoint().await?; // the initial weights are the first good ones (a fresh model's are numbers)
     let (device_text, parameters) = (trainer.device().describe(), trainer.parameter_count());
     let backend = trainer.device().kind();

@@ -10,11 +10,22 @@ use wasm_bindgen::JsCast;
 
 /// Reads the paused run's weights and offers them as a download.
 async fn export(session: Session, cfg: RunConfig) -> Result<String, String> {
-    let Some(mut trainer) = session.inner().borrow_mut().trainer.take() else {
-        return Err("Export weights: train first (graph runs cannot export weights yet).".into());
+    let kept = session.inner().borrow_mut().trainer.take();
+    let weights = match kept {
+        Some(mut trainer) => {
+            let w = trainer.weights().await;
+            session.inner().borrow_mut().trainer = Some(trainer);
+            w
+        }
+        None => {
+            let Some(mut graph) = session.inner().borrow_mut().graph_trainer.take() else {
+                return Err("Export weights: train first.".into());
+            };
+            let w = graph.weights().await;
+            session.inner().borrow_mut().graph_trainer = Some(graph);
+            w
+        }
     };
-    let weights = trainer.weights().await;
-    session.inner().borrow_mut().trainer = Some(trainer);
     let weights = weights.map_err(|e| format!("Export weights: {e}"))?;
     let bytes = to_safetensors(&weights, &cfg).map_err(|e| format!("Export weights: {e}"))?;
     let name = format!("{}.safetensors", super::session::file_stem(&cfg));
@@ -63,7 +74,7 @@ pub fn WeightsButtons() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let handle = expect_context::<StoredValue<Session, LocalStorage>>();
     let note = RwSignal::new(String::new());
-    let blocked = move || state.with(|s| s.running || s.history.is_empty() || s.graph.is_some());
+    let blocked = move || state.with(|s| s.running || s.history.is_empty());
     let settle = move |result: Result<String, String>| match result {
         Ok(text) => note.set(text),
         Err(message) => state.update(|s| s.error = Some(message)),

@@ -144,3 +144,59 @@ fn a_loss_that_is_not_a_number_stops_the_epoch_before_validation() {
     assert!(why.contains("the initial weights are kept"), "{why}");
     assert!(run.restart(&cfg, Device::Cpu).is_ok());
 }
+
+#[test]
+fn graph_weights_round_trip_through_safetensors_for_every_layer_kind() {
+    use bpfree::nn::GnnKind;
+    for kind in [GnnKind::Gcn, GnnKind::Sage, GnnKind::Gat] {
+        let mut cfg = config("forwardgnn-sf", 1e-3);
+        cfg.graph.model = kind;
+        let mut run = GraphTrainer::new(&cfg, cornell(), Device::Cpu).unwrap();
+        for _ in 0..7 {
+            epoch(&mut run);
+        }
+        let w = pollster::block_on(run.weights()).unwrap();
+        let names: Vec<&str> = w.tensors.iter().map(|t| t.name.as_str()).collect();
+        assert!(names.contains(&"layers.0.bias") && names.contains(&"layers.1.bias"), "{kind:?}: {names:?}");
+        let bytes = bpfree::share::weights::to_safetensors(&w, &cfg).unwrap();
+        let read = bpfree::share::weights::from_safetensors(&bytes).unwrap();
+        let mut fresh = GraphTrainer::new(&cfg, cornell(), Device::Cpu).unwrap();
+        fresh.load_weights(&read.weights).unwrap();
+        assert_eq!(pollster::block_on(fresh.weights()).unwrap(), w, "{kind:?}");
+        // another layer kind's weights are named, not loaded
+        let mut other = config("forwardgnn-sf", 1e-3);
+        other.graph.model = if kind == GnnKind::Gcn { GnnKind::Sage } else { GnnKind::Gcn };
+        let mut wrong = GraphTrainer::new(&other, cornell(), Device::Cpu).unwrap();
+        let err = wrong.load_weights(&w).unwrap_err().to_string();
+        assert!(err.contains("layers.0."), "{kind:?}: {err}");
+        // only before the first epoch
+        let err = run.load_weights(&w).unwrap_err().to_string();
+        assert!(err.contains("before the first epoch"), "{err}");
+    }
+}
+
+#[test]
+fn the_command_line_saves_and_continues_from_graph_weights() {
+    let dir = std::env::temp_dir().join(format!("bpfree-graph-weights-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sf.safetensors");
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpfree"))
+            .args(["train", "--algo", "forwardgnn-sf", "--dataset", "karate", "--layers", "2", "--epochs", "6"])
+            .args(["--backend", "cpu"])
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["--save-weights", file.to_str().unwrap()]);
+    let bytes = std::fs::read(&file).unwrap();
+    let read = bpfree::share::weights::from_safetensors(&bytes).unwrap();
+    assert_eq!(read.weights.tensors.len(), 4, "two GCN layers, weight and bias each");
+    assert!(read.link.as_deref().is_some_and(|l| l.contains("dataset=karate")), "{:?}", read.link);
+    let out = run(&["--weights", file.to_str().unwrap()]);
+    assert!(out.lines().next().is_some_and(|l| l.contains("\"loaded\"")), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

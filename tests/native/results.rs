@@ -80,7 +80,7 @@ fn a_graph_run_records_its_validation_epochs_and_depths() {
     let mut cfg = bpfree::algorithms::preset_for("forwardgnn-sf", "karate", Default::default());
     cfg.backend = bpfree::tensor::BackendChoice::Cpu;
     cfg.graph.layers = 2;
-    let doc = run_graph_training(&cfg, &DataRoot::new("www/data"), false).unwrap().results;
+    let doc = run_graph_training(&cfg, &DataRoot::new("www/data"), false, &Default::default()).unwrap().results;
     assert_eq!(doc["selected"]["depths"].as_array().unwrap().len(), 2);
     let epochs = doc["epochs"].as_array().unwrap();
     assert!(epochs.len() > 10 && epochs.iter().all(|e| e["val_accuracy"].is_number()));

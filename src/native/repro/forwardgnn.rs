@@ -80,7 +80,7 @@ pub fn run(args: &[String]) -> Result<()> {
                         if let Some(e) = epochs {
                             cfg.epochs = e;
                         }
-                        let s = run_graph_training(&cfg, &data_dir, false)?.summary;
+                        let s = run_graph_training(&cfg, &data_dir, false, &Default::default())?.summary;
                         seconds += s["seconds"].as_f64().unwrap_or(0.0);
                         for d in s["depths"].as_array().into_iter().flatten() {
                             let (l, acc) = (d["layers"].as_u64().unwrap_or(0) as usize, d["test_accuracy"].as_f64());

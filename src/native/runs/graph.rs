@@ -15,7 +15,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// Trains the graph run `cfg` to the end and returns its summary.
-pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -> Result<Finished> {
+/// `io.load` is where training starts (before the first epoch); `io.save` receives the final weights (the best
+/// checkpoint of every stage).
+pub fn run_graph_training(
+    cfg: &RunConfig,
+    data_dir: &DataRoot,
+    verbose: bool,
+    io: &super::WeightsIo,
+) -> Result<Finished> {
     let start = Instant::now();
     let files = data_dir.read(&cfg.dataset)?;
     let graph = load_graph(&cfg.dataset, &files)?;
@@ -26,6 +33,10 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -
     };
     let device = pollster::block_on(Device::open(cfg.backend))?;
     let mut trainer = GraphTrainer::with_target(cfg, target.clone(), device)?;
+    if let Some((name, w)) = &io.load {
+        trainer.load_weights(w).map_err(|e| Error::invalid("--weights", format!("{name}: {e}")))?;
+        println!("{}", json!({"loaded": name}));
+    }
     // link prediction scores its test pairs in a pass of their own: run it only for the checkpoints the
     // results can report (a per-epoch line's `test_accuracy` is null at the other checks)
     trainer.test_only_on_improvement();
@@ -74,6 +85,13 @@ pub fn run_graph_training(cfg: &RunConfig, data_dir: &DataRoot, verbose: bool) -
             "train_pairs": t.train.pairs.len(), "val_pairs": t.val.pairs.len(), "test_pairs": t.test.pairs.len(),
             "test_auc": last.as_ref().map(|r| r.test_accuracy)}),
     };
+    if let Some(path) = &io.save {
+        let w = pollster::block_on(trainer.weights())?;
+        let bytes = crate::share::weights::to_safetensors(&w, cfg)?;
+        std::fs::write(path, bytes)
+            .map_err(|e| Error::invalid("--save-weights", format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("weights: {} ({} tensors, {} bytes)", path.display(), w.tensors.len(), w.bytes());
+    }
     let selected = selected_json(cfg, &history, trainer.results());
     let results = results_json(cfg, &history, &names, &seconds, selected, &environment(trainer.device()));
     let summary = json!({
