@@ -123,6 +123,8 @@ pub struct Classroom {
     pub hide: Vec<String>,
     /// Controls shown but not editable.
     pub lock: Vec<String>,
+    /// The only settings the student may change (`allow=lr,seed`): every other setting is locked.
+    pub allow: Option<Vec<String>>,
     /// The compact layout for an iframe: the picture, the charts and Train.
     pub embed: bool,
     /// What the assignment asks for.
@@ -151,6 +153,7 @@ impl Classroom {
             match k.as_str() {
                 "hide" => c.hide = parts("hide", v, &mut notes),
                 "lock" => c.lock = parts("lock", v, &mut notes),
+                "allow" => c.allow = Some(parts("allow", v, &mut notes)),
                 "embed" => c.embed = v == "1",
                 "goal" => match Goal::parse(v) {
                     Ok(g) => c.goal = Some(g),
@@ -171,6 +174,9 @@ impl Classroom {
         if !self.lock.is_empty() {
             out.push_str(&format!("&lock={}", self.lock.join(",")));
         }
+        if let Some(allow) = &self.allow {
+            out.push_str(&format!("&allow={}", allow.join(",")));
+        }
         if self.embed {
             out.push_str("&embed=1");
         }
@@ -189,9 +195,17 @@ impl Classroom {
             || (self.embed && part != "charts")
     }
 
-    /// `part` is shown but cannot be changed.
+    /// `part` is shown but cannot be changed: it is in `lock=`, or `allow=` lists the settings that may change and
+    /// `part` is a setting not among them.
     pub fn locks(&self, part: &str) -> bool {
+        let setting = PAGE_PARTS.iter().any(|(p, ids)| *p == part && !ids.is_empty());
         self.lock.iter().any(|l| l == part)
+            || self.allow.as_ref().is_some_and(|allowed| setting && !allowed.iter().any(|a| a == part))
+    }
+
+    /// The settings `allow=` lets the student change, by name, for the goal panel.
+    pub fn allowed(&self) -> Option<&[String]> {
+        self.allow.as_deref()
     }
 }
 

@@ -71,7 +71,7 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
         }
         // the page's classroom keys (`super::classroom`); read there, not settings of the run
         // `embed=1`/`0` is the compact page; any other `embed=` value is NoProp's label embedding (below)
-        "hide" | "lock" => {}
+        "hide" | "lock" | "allow" => {}
         "embed" if matches!(value, "0" | "1") => {}
         "goal" => {
             super::classroom::Goal::parse(value)?;

@@ -1,5 +1,5 @@
-//! An assignment's goal (`goal=test_accuracy>=0.9` in the teacher's link): what it asks, where the run stands, and
-//! the epoch where it was first met.
+//! An assignment's goal (`goal=test_accuracy>=0.9` in the teacher's link): what it asks, where the run stands, the
+//! epoch where it was first met, and the settings the student may change (`allow=`).
 
 use super::TrainState;
 use crate::share::classroom::Classroom;
@@ -11,6 +11,7 @@ pub fn GoalPanel() -> impl IntoView {
     let classroom = expect_context::<StoredValue<Classroom>>();
     let state = expect_context::<RwSignal<TrainState>>();
     let goal = classroom.with_value(|c| c.goal.clone());
+    let allowed = classroom.with_value(|c| c.allowed().map(|a| a.join(", ")));
     goal.map(|goal| {
         let text = goal.describe();
         let g = goal.clone();
@@ -30,6 +31,9 @@ pub fn GoalPanel() -> impl IntoView {
                     Some(epoch) => view! { <span class="ok" id="goal-met">{format!("✓ met at epoch {epoch}")}</span> }.into_any(),
                     None => view! { <span id="goal-progress">{now()}</span> }.into_any(),
                 }}
+                {allowed.clone().map(|a| view! {
+                    <div id="goal-allowed">{if a.is_empty() { "You may change none of the settings.".to_string() } else { format!("You may change: {a}.") }}</div>
+                })}
             </div>
         }
     })

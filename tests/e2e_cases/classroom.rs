@@ -42,6 +42,16 @@ fn a_teachers_link_hides_locks_and_sets_a_goal() {
         search.contains("hide=seed,lr") && search.contains("lock=dataset") && search.contains("goal=test_accuracy"),
         "{search}"
     );
+    // allow=: only the listed settings can change, and the goal panel says which
+    let allow = format!("{base}?dataset=moons&backend=cpu&allow=lr,seed&goal=test_accuracy%3E%3D0.8");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": allow}));
+    s.wait_for("the allowed settings", 30, |s| s.text("#goal-allowed") == "You may change: lr, seed.");
+    let disabled = |id: &str| s.script(&format!("return document.getElementById('{id}').disabled;"));
+    assert_eq!(
+        (disabled("lr-select"), disabled("seed-input"), disabled("dataset-select"), disabled("algorithm-select")),
+        (json!(false), json!(false), json!(true), json!(true))
+    );
+    assert_eq!(disabled("compare-run"), json!(true), "comparing switches the algorithm, which is locked");
     // embed=1: no header, no settings; the picture, the charts and Train
     driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("{base}?dataset=spiral&embed=1")}));
     s.wait_for("the embedded page", 30, |s| s.text("#train-button") == "Train");

@@ -200,6 +200,14 @@ fn classroom_keys_are_read_kept_and_named() {
     assert!(e.contains("metrics: test_accuracy"), "{e}");
     let e = bpfree::share::read("?goal=banana").unwrap().notes.join(" ");
     assert!(e.contains("goal"), "{e}");
+    // `allow=`: the settings a student may change; every other setting is locked, panels are not settings
+    let (c, notes) = read_classroom("?dataset=moons&allow=lr,seed&goal=test_accuracy%3E%3D0.9");
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(c.allowed(), Some(&["lr".to_string(), "seed".to_string()][..]));
+    assert!(!c.locks("lr") && !c.locks("seed") && c.locks("dataset") && c.locks("algo") && !c.locks("charts"));
+    assert!(bpfree::share::read("?allow=lr").unwrap().notes.is_empty());
+    let again = format!("?dataset=moons{}", c.encode());
+    assert_eq!(read_classroom(&again), (c, Vec::new()));
     // `embed=` with another value is still NoProp's label embedding
     let read = bpfree::share::read("?dataset=mnist&algo=noprop-dt&embed=learned").unwrap();
     assert_eq!(bpfree::algorithms::noprop::embedding_name(read.config.noprop.embedding), "learned");
