@@ -54,3 +54,45 @@ pub fn results(data: &[u8]) {
         let _ = bpfree::share::results::read_results(text);
     }
 }
+
+/// The graph CSV reader (uploads): an edge list, a labels file and a features file, cut where the first two
+/// bytes say (the edges' length, then the labels'; the rest is the features, none when empty). What it builds
+/// must be a graph the shipped-graph reader accepts once written in that format.
+pub fn graph_csv(data: &[u8]) {
+    use bpfree::data::upload::{describe_graph, graph_from_csv, write_graph, Named};
+    let [a, b, rest @ ..] = data else { return };
+    let (edges, rest) = rest.split_at((*a as usize).min(rest.len()));
+    let (labels, features) = rest.split_at((*b as usize).min(rest.len()));
+    let features = (!features.is_empty()).then_some(Named { name: "features.csv", bytes: features });
+    let edges = Named { name: "edges.csv", bytes: edges };
+    let labels = Named { name: "labels.csv", bytes: labels };
+    if let Ok(graph) = graph_from_csv("fuzz", edges, labels, features) {
+        let _ = describe_graph(&graph);
+        let (json, bin) = write_graph(&graph);
+        let back = bpfree::data::parse_graph("fuzz.json", &json, &bin);
+        assert!(back.is_ok_and(|g| g == graph), "a graph read from CSV does not survive write_graph");
+    }
+}
+
+/// The image CSV reader (uploads); what it reads must survive the container.
+pub fn image_csv(data: &[u8]) {
+    use bpfree::data::upload::{images_from_csv, ImageUpload, Named};
+    if let Ok(images) = images_from_csv(Named { name: "images.csv", bytes: data }) {
+        let _ = images.describe();
+        let back = ImageUpload::decode("images.bin", &images.encode());
+        assert!(back.is_ok_and(|b| b == images), "an image CSV does not survive the container");
+    }
+}
+
+/// The ZIP reader (uploads).
+pub fn zip(data: &[u8]) {
+    let _ = bpfree::data::upload::read_zip(bpfree::data::upload::Named { name: "fuzz.zip", bytes: data });
+}
+
+/// The image-upload container, and the dataset cut from what it reads.
+pub fn image_container(data: &[u8]) {
+    if let Ok(images) = bpfree::data::upload::ImageUpload::decode("fuzz.bin", data) {
+        let _ = images.describe();
+        let _ = images.to_dataset("fuzz", 0.1, &mut bpfree::rng::Rng::new(0));
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes bpfree's readers with cargo-fuzz (libFuzzer + AddressSanitizer): the share-link reader, gunzip + IDX, the
-# CIFAR reader, the graph reader and the results-file reader (fuzz/harness.rs says what each target feeds).
+# CIFAR reader, the graph reader, the results-file reader and the readers of uploads (graph CSV, image CSV, ZIP,
+# the image container) (fuzz/harness.rs says what each target feeds).
 #   scripts/fuzz.sh [RUNS] [TARGET...]     default: 1000000 runs of every target
 # Seeds come from tests/fuzz_regressions/<target>/; a crash is copied there, so that plain `cargo test` replays it
 # from then on (tests/native/fuzz_regressions.rs). Needs cargo-fuzz (`cargo install cargo-fuzz`, crates.io) and a
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs="${1:-1000000}"; shift || true
-targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(link idx cifar graph results)
+targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(link idx cifar graph results graph_csv image_csv zip image_container)
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for t in "${targets[@]}"; do

@@ -68,5 +68,12 @@ if [ "$MODE" = test ]; then
   apt_install chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
   cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
   cargo_install geckodriver "$GECKODRIVER_VERSION" geckodriver --locked
+  # the exported weights read by Hugging Face's Python package (tests/native/weights.rs; skipped without it)
+  if ! python3 -c 'import safetensors.numpy, numpy' 2>/dev/null; then
+    log "pip install safetensors numpy (PyPI)"
+    python3 -m pip install --quiet --user safetensors numpy 2>/dev/null \
+      || python3 -m pip install --quiet --user --break-system-packages safetensors numpy 2>/dev/null \
+      || log "could not install safetensors/numpy: the Python check of the weights files will be skipped"
+  fi
 fi
 log "all tools present"

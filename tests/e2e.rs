@@ -18,6 +18,8 @@ mod gallery;
 mod hand_in;
 #[path = "e2e_cases/long_session.rs"]
 mod long_session;
+#[path = "e2e_cases/own_data.rs"]
+mod own_data;
 #[path = "e2e_cases/recovery.rs"]
 mod recovery;
 #[path = "e2e_cases/screens.rs"]

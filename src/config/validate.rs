@@ -65,6 +65,7 @@ impl RunConfig {
         range("points", self.data.points, 10, 1_000_000)?;
         finite("noise", self.data.noise, 0.0, 10.0)?;
         finite("test fraction", self.data.test_fraction, 0.01, 0.99)?;
+        crate::data::check_drawn(&self.data.drawn)?;
         finite("gradient clip", self.grad_clip, 0.0, 1e6)?;
         range("loss warm-up", self.loss_warmup, 0, 1_000_000)?;
         range("steps per epoch", self.steps_per_epoch, 0, 1_000_000)?;

@@ -11,7 +11,9 @@ mod images;
 mod link_task;
 mod node_task;
 mod sbm;
+mod sizes;
 mod synthetic;
+pub mod upload;
 
 pub use checksums::{expected_sha256, sha256_hex, verify, SHA256SUMS};
 pub use graph::{parse_graph, Graph, LABEL_UNKNOWN, MAX_EDGES, MAX_FEATURES, MAX_NODES};
@@ -22,7 +24,8 @@ pub use images::{
 pub use link_task::{roc_auc, LabelledPairs, LinkTask};
 pub use node_task::{argmax, NodeTask, SparseRows, KFOLD_SEED};
 pub use sbm::{stochastic_block_model, SbmOptions};
-pub use synthetic::{circles, moons, spiral, xor, SyntheticOptions};
+pub use sizes::{file_size, FILE_SIZES};
+pub use synthetic::{check_drawn, circles, moons, spiral, xor, SyntheticOptions, DRAWN_RANGE, MAX_DRAWN};
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;
@@ -121,7 +124,16 @@ pub enum Source {
     Images(ImageSource),
     /// A shipped graph `graphs/<id>/<id>.{json,bin}`.
     Graph,
+    /// The user's own graph ([`upload`]), kept in the page's session as [`UPLOADED_GRAPH_FILES`].
+    UploadedGraph,
+    /// The user's own images ([`upload`]), kept in the page's session as [`UPLOADED_IMAGES_FILE`].
+    UploadedImages,
 }
+
+/// Where an uploaded graph sits among a session's [`DataFiles`] (the project's JSON + binary format).
+pub const UPLOADED_GRAPH_FILES: [&str; 2] = ["upload/graph.json", "upload/graph.bin"];
+/// Where uploaded images sit among a session's [`DataFiles`] ([`upload::ImageUpload::encode`]).
+pub const UPLOADED_IMAGES_FILE: &str = "upload/images.bin";
 
 /// One registered dataset.
 pub struct DatasetInfo {
@@ -142,6 +154,24 @@ impl DatasetInfo {
             Source::Synthetic(_) => Vec::new(),
             Source::Images(src) => src.files(),
             Source::Graph => vec![format!("graphs/{0}/{0}.json", self.id), format!("graphs/{0}/{0}.bin", self.id)],
+            Source::UploadedGraph => UPLOADED_GRAPH_FILES.iter().map(|f| f.to_string()).collect(),
+            Source::UploadedImages => vec![UPLOADED_IMAGES_FILE.to_string()],
+        }
+    }
+
+    /// The dataset is the user's own upload: its files come from the page's "Your data" panel, never from the
+    /// server (a link names it but cannot carry it).
+    pub fn uploaded(&self) -> bool {
+        matches!(self.source, Source::UploadedGraph | Source::UploadedImages)
+    }
+
+    /// The error for an uploaded dataset whose files are not there (a link to it opened on another machine).
+    pub fn not_uploaded(&self) -> Error {
+        Error::Data {
+            path: self.label.to_string(),
+            detail: "not uploaded in this page: choose your files under \"Your data\" (a link names your data but \
+                     cannot carry it)"
+                .into(),
         }
     }
 }
@@ -207,6 +237,18 @@ pub const DATASETS: &[DatasetInfo] = &[
     graph("texas", "Texas (graph, Geom-GCN splits)"),
     graph("wisconsin", "Wisconsin (graph, Geom-GCN splits)"),
     graph("actor", "Actor (graph, Geom-GCN splits)"),
+    DatasetInfo {
+        id: "my-images",
+        label: "Your images (upload)",
+        kind: DatasetKind::Image,
+        source: Source::UploadedImages,
+    },
+    DatasetInfo {
+        id: "my-graph",
+        label: "Your graph (upload)",
+        kind: DatasetKind::Graph,
+        source: Source::UploadedGraph,
+    },
 ];
 
 /// Looks a dataset up by id.
@@ -235,7 +277,13 @@ pub fn load_split(
     match &info.source {
         Source::Synthetic(build) => build(options, rng),
         Source::Images(src) => src.load(id, files, validation, rng),
-        Source::Graph => Err(Error::invalid("dataset", format!("`{id}` is a graph: train it with a graph algorithm"))),
+        Source::UploadedImages => {
+            let bytes = files.get(UPLOADED_IMAGES_FILE).ok_or_else(|| info.not_uploaded())?;
+            upload::ImageUpload::decode(UPLOADED_IMAGES_FILE, bytes)?.to_dataset(id, validation, rng)
+        }
+        Source::Graph | Source::UploadedGraph => {
+            Err(Error::invalid("dataset", format!("`{id}` is a graph: train it with a graph algorithm")))
+        }
     }
 }
 
@@ -246,7 +294,12 @@ pub fn load_graph(id: &str, files: &DataFiles) -> Result<Graph> {
         return Err(Error::invalid("dataset", format!("`{id}` is not a graph")));
     }
     let paths = info.files();
-    let get = |p: &String| files.get(p).ok_or_else(|| Error::Data { path: p.clone(), detail: "missing".into() });
+    let get = |p: &String| {
+        files.get(p).ok_or_else(|| match info.uploaded() {
+            true => info.not_uploaded(),
+            false => Error::Data { path: p.clone(), detail: "missing".into() },
+        })
+    };
     parse_graph(&paths[0], get(&paths[0])?, get(&paths[1])?)
 }
 
@@ -276,6 +329,13 @@ impl DataRoot {
 
     /// The files of dataset `id`, checked unless [`DataRoot::verify`] is off.
     pub fn read(&self, id: &str) -> Result<DataFiles> {
+        let info = dataset_info(id)?;
+        if info.uploaded() {
+            return Err(Error::invalid(
+                "dataset",
+                format!("`{id}` is the page's slot for data you upload; the command line trains shipped datasets only"),
+            ));
+        }
         if self.verify {
             read_files(id, &self.dir)
         } else {

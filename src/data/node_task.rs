@@ -43,6 +43,12 @@ pub struct NodeTask {
 impl NodeTask {
     /// The task for split `fold` of `graph` (see the module docs for which split that is).
     pub fn new(graph: &Graph, fold: usize) -> Result<Self> {
+        Self::with_kfold_seed(graph, fold, KFOLD_SEED)
+    }
+
+    /// [`NodeTask::new`], cutting the k-fold split (a graph without shipped splits) with `seed` instead of
+    /// [`KFOLD_SEED`]: an uploaded graph is split with the run's seed.
+    pub fn with_kfold_seed(graph: &Graph, fold: usize, seed: u64) -> Result<Self> {
         let bad_fold =
             |n: usize| Error::invalid("fold", format!("{} has {n} splits (0..{}); got {fold}", graph.name, n - 1));
         let counts = Graph::split_counts(&graph.split);
@@ -56,7 +62,7 @@ impl NodeTask {
         } else if counts[1] > 0 && counts[2] > 0 && fold == 0 {
             (graph.split.clone(), "planetoid")
         } else {
-            (graph.kfold_split(5, fold, &mut Rng::new(KFOLD_SEED)), "kfold")
+            (graph.kfold_split(5, fold, &mut Rng::new(seed)), "kfold")
         };
         let pick = |code: u8| -> Vec<u32> {
             (0..graph.num_nodes as u32)

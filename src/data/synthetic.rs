@@ -19,11 +19,20 @@ pub struct SyntheticOptions {
     pub noise: f32,
     /// Fraction of points used for testing.
     pub test_fraction: f32,
+    /// Points the user drew on the plane, `[x, y, class]` (class 0 or 1), added to the training set after the
+    /// drawn ones are split (`drawn=` in a link; empty, and then not written, by default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drawn: Vec<[f32; 3]>,
 }
+
+/// Most points a user can draw (each one travels in the link).
+pub const MAX_DRAWN: usize = 500;
+/// Drawn points must lie within `±DRAWN_RANGE` on both axes.
+pub const DRAWN_RANGE: f32 = 10.0;
 
 impl Default for SyntheticOptions {
     fn default() -> Self {
-        SyntheticOptions { points: 1000, noise: 0.1, test_fraction: 0.2 }
+        SyntheticOptions { points: 1000, noise: 0.1, test_fraction: 0.2, drawn: Vec::new() }
     }
 }
 
@@ -38,8 +47,25 @@ impl SyntheticOptions {
         if !(0.05..=0.95).contains(&self.test_fraction) {
             return Err(Error::invalid("test fraction", format!("{} (use 0.05..=0.95)", self.test_fraction)));
         }
-        Ok(())
+        check_drawn(&self.drawn)
     }
+}
+
+/// Drawn points are at most [`MAX_DRAWN`], finite, within [`DRAWN_RANGE`] and of class 0 or 1.
+pub fn check_drawn(drawn: &[[f32; 3]]) -> Result<()> {
+    if drawn.len() > MAX_DRAWN {
+        return Err(Error::invalid("drawn points", format!("{} (at most {MAX_DRAWN})", drawn.len())));
+    }
+    for (i, &[x, y, c]) in drawn.iter().enumerate() {
+        let inside = |v: f32| v.is_finite() && v.abs() <= DRAWN_RANGE;
+        if !inside(x) || !inside(y) || (c != 0.0 && c != 1.0) {
+            return Err(Error::invalid(
+                "drawn points",
+                format!("point {} is ({x}, {y}) of class {c}: use x and y in ±{DRAWN_RANGE} and class 0 or 1", i + 1),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Two interleaving half circles (scikit-learn's `make_moons`), centred on the origin.
@@ -110,7 +136,14 @@ fn generate(
         let y = idx.iter().map(|&i| ys[i]).collect::<Vec<u32>>();
         (x, y)
     };
-    let (x_train, y_train) = take(train_idx);
+    let (mut x_train, mut y_train) = take(train_idx);
+    for &[x, y, class] in &opt.drawn {
+        // the user's own points train (they are not drawn from the distribution the test set measures)
+        x_train
+            .push_row(ndarray::ArrayView1::from(&[x, y]))
+            .map_err(|e| Error::invalid("drawn points", e.to_string()))?;
+        y_train.push(class as u32);
+    }
     let (x_test, y_test) = take(test_idx);
     Ok(Dataset {
         name: name.to_string(),
@@ -152,6 +185,22 @@ mod tests {
             let inside = d.x_train.rows().into_iter().filter(|r| r[0] > x0 && r[0] < x1 && r[1] > y0 && r[1] < y1);
             assert!(inside.count() as f32 > 0.97 * d.x_train.nrows() as f32, "{}: points off the plane", d.name);
         }
+    }
+
+    #[test]
+    fn drawn_points_join_the_training_set_only() {
+        let plain = moons(&SyntheticOptions::default(), &mut Rng::new(3)).unwrap();
+        let opt = SyntheticOptions { drawn: vec![[0.5, -1.0, 1.0], [-2.0, 1.5, 0.0]], ..Default::default() };
+        let d = moons(&opt, &mut Rng::new(3)).unwrap();
+        assert_eq!(d.x_train.nrows(), plain.x_train.nrows() + 2);
+        assert_eq!(d.x_test, plain.x_test);
+        let n = plain.x_train.nrows();
+        assert_eq!(d.x_train.row(n).to_vec(), vec![0.5, -1.0]);
+        assert_eq!(&d.y_train[n..], &[1, 0]);
+        let bad = SyntheticOptions { drawn: vec![[f32::NAN, 0.0, 0.0]], ..Default::default() };
+        assert!(moons(&bad, &mut Rng::new(0)).is_err());
+        let bad = SyntheticOptions { drawn: vec![[0.0, 0.0, 2.0]], ..Default::default() };
+        assert!(moons(&bad, &mut Rng::new(0)).is_err());
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub const PAGE_PARTS: &[(&str, &[&str])] = &[
     ("task", &["task-select"]),
     ("layers", &["layers-select"]),
     ("fold", &["fold-select"]),
+    ("draw", &["draw-class", "draw-x", "draw-y", "draw-add", "draw-clear"]),
+    ("upload", &[]),
     ("controls", &[]),
     ("charts", &[]),
     ("hand-in", &[]),

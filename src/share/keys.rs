@@ -61,6 +61,11 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
         }
         "points" => cfg.data.points = value.parse().map_err(|_| bad("a whole number"))?,
         "noise" => cfg.data.noise = value.parse().map_err(|_| bad("a number"))?,
+        "drawn" => {
+            let drawn = parse_drawn(value).ok_or_else(|| bad("a list of x:y:class points (class 0 or 1)"))?;
+            crate::data::check_drawn(&drawn)?;
+            cfg.data.drawn = drawn;
+        }
         "model" => match GnnKind::parse(value) {
             Ok(kind) => cfg.graph.model = kind,
             Err(_) => cfg.arch = Architecture::parse(value)?,
@@ -124,4 +129,22 @@ pub(super) fn set(cfg: &mut RunConfig, key: &str, value: &str) -> Result<bool> {
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `0.5:-1:1,0.25:0.3:0` → `[[0.5, -1, 1], [0.25, 0.3, 0]]` (`None` when any part is not a number).
+fn parse_drawn(value: &str) -> Option<Vec<[f32; 3]>> {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|p| {
+            let mut it = p.split(':').map(|v| v.parse::<f32>().ok());
+            let point = [it.next()??, it.next()??, it.next()??];
+            it.next().is_none().then_some(point)
+        })
+        .collect()
+}
+
+/// The `drawn=` value of `points` (the inverse of the parser: f32's shortest round-trip text).
+pub(super) fn drawn_value(points: &[[f32; 3]]) -> String {
+    points.iter().map(|[x, y, c]| format!("{x}:{y}:{c}")).collect::<Vec<_>>().join(",")
 }

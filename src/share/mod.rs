@@ -71,6 +71,7 @@ pub fn encode(cfg: &RunConfig) -> String {
     put("act", activation_name(cfg.model.activation).into(), activation_name(d.model.activation).into());
     put("points", cfg.data.points.to_string(), d.data.points.to_string());
     put("noise", cfg.data.noise.to_string(), d.data.noise.to_string());
+    put("drawn", keys::drawn_value(&cfg.data.drawn), keys::drawn_value(&d.data.drawn));
     put("clip", cfg.grad_clip.to_string(), d.grad_clip.to_string());
     put("fblr", cfg.ccl.feedback_lr.to_string(), d.ccl.feedback_lr.to_string());
     put("limit", cfg.train_limit.to_string(), d.train_limit.to_string());

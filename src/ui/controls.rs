@@ -141,6 +141,7 @@ pub fn Controls() -> impl IntoView {
                         }
                     }/>
             </label>
+            <super::upload::UploadPanel/>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 //! validation, early stopping and the greedy layer-by-layer stages follow ForwardGNN's protocol).
 
 use super::page_run::{PageRun, Slice, StateChange};
-use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
+use super::session::{device_for, fetch_dataset, next_frame, now_ms, Session, SessionHandle, SessionInner};
 use super::{AdapterProbe, GraphPicture, TrainState};
 use crate::config::RunConfig;
 use crate::data::{argmax, dataset_info, force_layout, load_graph, Graph, LinkTask, NodeTask};
@@ -31,17 +31,25 @@ async fn ensure_graph(session: &Session, cfg: &RunConfig, state: RwSignal<TrainS
     let info = dataset_info(&cfg.dataset)?;
     let missing: Vec<String> =
         info.files().into_iter().filter(|f| !session.inner().borrow().files.contains_key(f)).collect();
+    if !missing.is_empty() && info.uploaded() {
+        return Err(info.not_uploaded());
+    }
     if !missing.is_empty() {
-        state.update(|s| s.loading = Some(format!("Downloading {}…", info.label)));
-        for path in missing {
-            let bytes = fetch_bytes(&path).await?;
-            session.inner().borrow_mut().files.insert(path, bytes);
-        }
+        fetch_dataset(session, info, missing, state).await?;
         next_frame().await;
     }
     let graph = Rc::new(load_graph(&cfg.dataset, &session.inner().borrow().files)?);
     session.inner().borrow_mut().graph = Some((cfg.dataset.clone(), Rc::clone(&graph)));
     Ok(graph)
+}
+
+/// The node task of `cfg` on `graph`: an uploaded graph's k-fold split is cut with the run's seed.
+fn node_task(graph: &Graph, cfg: &RunConfig) -> Result<NodeTask> {
+    if dataset_info(&cfg.dataset).is_ok_and(|d| d.uploaded()) {
+        NodeTask::with_kfold_seed(graph, cfg.graph.fold, cfg.seed)
+    } else {
+        NodeTask::new(graph, cfg.graph.fold)
+    }
 }
 
 fn picture(graph: &Graph, task: &NodeTask, link: bool) -> GraphPicture {
@@ -78,7 +86,7 @@ pub fn show_graph(session: SessionHandle, state: RwSignal<TrainState>, cfg: &Run
         let session = session.get_value();
         let shown = async {
             let graph = ensure_graph(&session, &cfg, state).await?;
-            let task = NodeTask::new(&graph, cfg.graph.fold)?;
+            let task = node_task(&graph, &cfg)?;
             Ok::<_, crate::error::Error>(picture(&graph, &task, cfg.graph.link))
         };
         match shown.await {
@@ -120,7 +128,7 @@ async fn take_trainer(
     let target = if cfg.graph.link {
         GraphTarget::Links(Arc::new(LinkTask::new(&graph, cfg.graph.fold)?))
     } else {
-        GraphTarget::Nodes(Arc::new(NodeTask::new(&graph, cfg.graph.fold)?))
+        GraphTarget::Nodes(Arc::new(node_task(&graph, cfg)?))
     };
     let device = device_for(cfg.backend, session, probe, true)?;
     let mut trainer = GraphTrainer::with_target(cfg, target, device)?;

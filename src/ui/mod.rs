@@ -13,6 +13,7 @@ mod controls;
 mod data_cache;
 mod decision_map;
 mod denoising_view;
+mod draw_points;
 mod error_banner;
 mod goal;
 mod graph_controls;
@@ -33,6 +34,7 @@ mod runner;
 mod session;
 mod settings;
 mod train_loop;
+mod upload;
 mod weights_io;
 
 use crate::share::classroom::Classroom;

@@ -2,7 +2,7 @@
 //! slices between animation frames, metrics and views read back once per epoch.
 
 use super::page_run::{PageRun, Slice, StateChange};
-use super::session::{device_for, fetch_bytes, next_frame, now_ms, Session, SessionHandle, SessionInner};
+use super::session::{device_for, fetch_dataset, next_frame, now_ms, Session, SessionHandle, SessionInner};
 use super::{AdapterProbe, Gallery, TrainState};
 use crate::algorithms::algorithm_info;
 use crate::config::RunConfig;
@@ -26,7 +26,8 @@ const ALIGNMENT_ROWS: usize = 20;
 const TRAJECTORY_ROWS: usize = 8;
 
 fn dataset_key(cfg: &RunConfig) -> String {
-    format!("{}#{}", cfg.dataset, cfg.seed)
+    // everything `load_dataset` reads: the draw, the split and the autoencoder's padding
+    format!("{}#{}#{:?}#{}#{:?}", cfg.dataset, cfg.seed, cfg.data, cfg.validation, cfg.arch)
 }
 
 /// The dataset of `cfg`, from the session's cache or fetched and parsed now.
@@ -40,12 +41,11 @@ async fn ensure_dataset(session: &Session, cfg: &RunConfig, state: RwSignal<Trai
     let info = dataset_info(&cfg.dataset)?;
     let missing: Vec<String> =
         info.files().into_iter().filter(|f| !session.inner().borrow().files.contains_key(f)).collect();
+    if !missing.is_empty() && info.uploaded() {
+        return Err(info.not_uploaded());
+    }
     if !missing.is_empty() {
-        state.update(|s| s.loading = Some(format!("Downloading {} ({} files)…", info.label, missing.len())));
-        for path in missing {
-            let bytes = fetch_bytes(&path).await?;
-            session.inner().borrow_mut().files.insert(path, bytes);
-        }
+        fetch_dataset(session, info, missing, state).await?;
         state.update(|s| s.loading = Some(format!("Decoding {}…", info.label)));
         next_frame().await;
     }

@@ -44,9 +44,49 @@ impl Session {
     }
 }
 
+/// Fetches the `missing` files of dataset `info` into the session, saying in `state.loading` how many bytes of how
+/// many (the sizes are compiled in, [`crate::data::file_size`], so the total is known before the download starts).
+pub(super) async fn fetch_dataset(
+    session: &Session,
+    info: &crate::data::DatasetInfo,
+    missing: Vec<String>,
+    state: RwSignal<super::TrainState>,
+) -> Result<()> {
+    let total: u64 = missing.iter().filter_map(|f| crate::data::file_size(f)).sum();
+    let mib = |b: u64| b as f64 / f64::from(1u32 << 20);
+    let say = move |done: u64| {
+        let text = if total > 0 {
+            let percent = (100 * done / total.max(1)).min(100);
+            format!("Downloading {}: {:.1} of {:.1} MiB ({percent} %)…", info.label, mib(done), mib(total))
+        } else {
+            format!("Downloading {}…", info.label)
+        };
+        state.update(|s| s.loading = Some(text));
+    };
+    say(0);
+    let mut before = 0u64;
+    for path in missing {
+        let shown = std::cell::Cell::new(0u64);
+        let bytes = fetch_bytes(&path, &|got| {
+            // a new line on the page every 1 % (a chunk is typically 16 to 64 KiB)
+            if (got - shown.get()) * 100 >= total.max(1) {
+                shown.set(got);
+                say(before + got);
+            }
+        })
+        .await?;
+        before += bytes.len() as u64;
+        say(before);
+        session.inner().borrow_mut().files.insert(path, bytes);
+    }
+    Ok(())
+}
+
 /// Fetches `data/<path>` from the page's server, or from the browser's cache when an earlier visit kept it
 /// ([`super::data_cache`]); either way the bytes are checked against the digests compiled into the page.
-pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
+/// `progress` hears the bytes received so far; a body longer than the file's compiled-in size is cut off there
+/// (and then fails its digest), so a wrong server cannot fill the tab's memory.
+pub(super) async fn fetch_bytes(path: &str, progress: &dyn Fn(u64)) -> Result<Vec<u8>> {
     let url = format!("data/{path}");
     if let Some(bytes) = super::data_cache::cached(&url).await {
         if crate::data::verify(path, &bytes).is_ok() {
@@ -64,9 +104,7 @@ pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
         return Err(fail(format!("HTTP {} {}", response.status(), response.status_text())));
     }
     let kept = response.clone().ok();
-    let buffer = response.array_buffer().map_err(|e| fail(format!("{e:?}")))?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(buffer).await.map_err(|e| fail(format!("{e:?}")))?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let bytes = read_body(&response, crate::data::file_size(path), progress).await.map_err(fail)?;
     // checked against the digests compiled into the page: a damaged download or a swapped file never trains
     crate::data::verify(path, &bytes).map_err(|e| match e {
         Error::Data { detail, .. } => {
@@ -76,6 +114,40 @@ pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>> {
     })?;
     if let Some(copy) = kept {
         super::data_cache::keep(&url, &copy).await; // only files that passed the check are kept
+    }
+    Ok(bytes)
+}
+
+/// The body of `response`, chunk by chunk (reporting the bytes so far), stopping one byte past `expected`.
+async fn read_body(
+    response: &web_sys::Response,
+    expected: Option<u64>,
+    progress: &dyn Fn(u64),
+) -> std::result::Result<Vec<u8>, String> {
+    let Some(stream) = response.body() else { return Ok(Vec::new()) };
+    let reader: web_sys::ReadableStreamDefaultReader =
+        stream.get_reader().dyn_into().map_err(|_| "the body cannot be read".to_string())?;
+    let cap = expected.map_or(usize::MAX, |n| n as usize + 1);
+    let mut bytes = Vec::with_capacity(expected.unwrap_or(0) as usize);
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read()).await.map_err(|e| format!("{e:?}"))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            break;
+        }
+        let value: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| "a chunk of the body is not bytes".to_string())?;
+        let start = bytes.len();
+        let take = (value.length() as usize).min(cap - start);
+        bytes.resize(start + take, 0);
+        value.subarray(0, take as u32).copy_to(&mut bytes[start..]);
+        progress(bytes.len() as u64);
+        if bytes.len() >= cap {
+            let _ = reader.cancel();
+            break;
+        }
     }
     Ok(bytes)
 }

@@ -3,7 +3,7 @@
 //! being ready with a cold cache is printed. A second visit trains from the browser's copy of the dataset (the Cache
 //! API) without downloading it, and the footer names what is kept and lets the reader forget it.
 
-use crate::webdriver::{requests_for, serve_under, Driver};
+use crate::webdriver::{requests_for, serve_throttled, serve_under, Driver};
 use serde_json::json;
 use std::path::Path;
 
@@ -50,4 +50,36 @@ fn the_built_page_works_from_a_sub_path() {
     assert_eq!(requests_for("karate/karate.bin"), downloads, "the second visit downloaded the graph again");
     s.click("#forget-data");
     s.wait_for("the note to go", 10, |s| s.text("#data-cache").is_empty());
+}
+
+/// The download's progress in bytes, with the total known before it starts (the sizes are compiled into the page):
+/// MNIST from a server that sends data at 4 MiB/s shows "x of 11.1 MiB (p %)" as it arrives.
+#[test]
+#[ignore = "needs `trunk build --release` and chromium; run by scripts/test.sh"]
+fn a_download_shows_its_progress_in_bytes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let port = serve_throttled(root.join("dist"), "/bpfree/", Some(4 << 20));
+    let driver = Driver::start();
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"
+    ]}}}});
+    let s = driver.session(caps);
+    let url = format!("http://127.0.0.1:{port}/bpfree/?dataset=mnist&backend=cpu&limit=256");
+    driver.post(&format!("/session/{}/url", s.id), json!({"url": url}));
+    let mut seen: Vec<String> = Vec::new();
+    s.wait_for("the download to end", 60, |s| {
+        let text = s.text("#loading");
+        if text.contains("MiB") && !seen.contains(&text) {
+            seen.push(text);
+        }
+        !seen.is_empty() && s.script("return document.getElementById('loading') === null;") == json!(true)
+    });
+    println!(
+        "{} progress lines, e.g. {:?}",
+        seen.len(),
+        seen.iter().step_by((seen.len() / 4).max(1)).collect::<Vec<_>>()
+    );
+    assert!(seen.iter().all(|t| t.contains("of 11.1 MiB")), "{seen:?}");
+    assert!(seen.iter().any(|t| !t.contains("(0 %)") && !t.contains("(100 %)")), "no progress between: {seen:?}");
+    assert_eq!(s.script("return window.__bpfreeErrors;"), json!([]), "console errors in the page");
 }

@@ -1,5 +1,6 @@
 //! Screenshots at desktop and phone sizes, for looking at (not asserting much beyond no horizontal scrolling): the
-//! NoProp view at 1280 px, the two-moons page at 390 × 844 and a CCL image run in the dark theme. Saved under
+//! NoProp view at 1280 px, the two-moons page at 390 × 844, a CCL image run in the dark theme, and drawn points with
+//! the "Your data" panel on a phone. Saved under
 //! `target/`.
 
 use crate::webdriver::{serve, Driver};
@@ -21,6 +22,8 @@ fn desktop_and_phone_screens() {
         ),
         (390, 844, "phone-390", "?dataset=moons&backend=cpu&autostart=1"),
         (1280, 860, "dark-1280", "?dataset=mnist&algo=ccl&limit=256&epochs=2&backend=cpu&autostart=1"),
+        // drawn points (ringed) and the "Your data" panel open, on a phone
+        (390, 844, "phone-own-data", "?dataset=moons&backend=cpu&drawn=0.5:0.5:0,-0.5:-0.5:1,1:-1:0&autostart=1"),
     ] {
         // the viewport through Chrome's device emulation (a headless window is at least 500 px wide)
         let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"args": [
@@ -34,6 +37,11 @@ fn desktop_and_phone_screens() {
             s.script("return !!document.getElementById('local-loss-chart') || document.getElementById('epoch-value')?.textContent !== '0';")
                 == json!(true)
         });
+        if name == "phone-own-data" {
+            s.script(
+                "const p = document.getElementById('upload-panel'); p.open = true; p.scrollIntoView(); return null;",
+            );
+        }
         std::thread::sleep(std::time::Duration::from_secs(2));
         let widths = s.script("return [document.documentElement.scrollWidth, window.innerWidth];");
         println!("{name}: page width {} in a {}-px window", widths[0], widths[1]);

@@ -25,12 +25,25 @@ fn every_checksum_matches() {
 
 #[test]
 fn every_dataset_file_has_a_built_in_checksum() {
-    for info in bpfree::data::DATASETS {
+    for info in bpfree::data::DATASETS.iter().filter(|d| !d.uploaded()) {
         for file in info.files() {
             assert!(bpfree::data::expected_sha256(&file).is_some(), "{}: {file} has no line in SHA256SUMS", info.id);
         }
     }
     assert_eq!(bpfree::data::SHA256SUMS, include_str!("../../www/data/SHA256SUMS"));
+}
+
+#[test]
+fn every_dataset_file_has_its_size_compiled_in() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/data");
+    for info in bpfree::data::DATASETS.iter().filter(|d| !d.uploaded()) {
+        for file in info.files() {
+            assert!(bpfree::data::file_size(&file).is_some(), "{}: {file} has no size in src/data/sizes.rs", info.id);
+        }
+    }
+    for &(path, bytes) in bpfree::data::FILE_SIZES {
+        assert_eq!(std::fs::metadata(root.join(path)).unwrap().len(), bytes, "{path}: size in src/data/sizes.rs");
+    }
 }
 
 #[test]

@@ -11,12 +11,16 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn saved_fuzz_inputs_never_panic() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
-    let targets: [Target; 5] = [
+    let targets: [Target; 9] = [
         ("link", harness::link),
         ("idx", harness::idx),
         ("cifar", harness::cifar),
         ("graph", harness::graph),
         ("results", harness::results),
+        ("graph_csv", harness::graph_csv),
+        ("image_csv", harness::image_csv),
+        ("zip", harness::zip),
+        ("image_container", harness::image_container),
     ];
     let mut replayed = 0;
     for (name, run) in targets {

@@ -60,6 +60,20 @@ fn graph_links_carry_their_task() {
 }
 
 #[test]
+fn drawn_points_travel_in_the_link() {
+    let r = read("dataset=moons&drawn=0.5:-1:1,-2:1.25:0").unwrap();
+    assert_eq!(r.config.data.drawn, vec![[0.5, -1.0, 1.0], [-2.0, 1.25, 0.0]]);
+    assert!(encode(&r.config).contains("drawn=0.5:-1:1,-2:1.25:0"), "{}", encode(&r.config));
+    // %-encoded separators read the same
+    assert_eq!(read("dataset=moons&drawn=0.5%3A-1%3A1").unwrap().config.data.drawn, vec![[0.5, -1.0, 1.0]]);
+    for bad in ["drawn=1:2", "drawn=1:2:3", "drawn=a:b:0", "drawn=99:0:1", "drawn=1:2:1:4"] {
+        let r = read(&format!("dataset=moons&{bad}")).unwrap();
+        assert!(r.config.data.drawn.is_empty(), "{bad}");
+        assert!(r.notes.iter().any(|n| n.contains("drawn")), "{bad}: {:?}", r.notes);
+    }
+}
+
+#[test]
 fn only_a_newer_format_is_refused() {
     let e = read("v=99&dataset=moons").unwrap_err().to_string();
     assert!(e.contains("newer bpfree"), "{e}");
@@ -123,6 +137,7 @@ proptest! {
         hidden in prop::collection::vec(1usize..=256, 0..5),
         batch in 1usize..=512,
         epochs in 1usize..=200,
+        drawn in prop::collection::vec((-10.0f32..=10.0, -10.0f32..=10.0, 0u8..=1), 0..20),
     ) {
         let mut cfg = preset(algo, dataset);
         cfg.seed = seed;
@@ -138,6 +153,9 @@ proptest! {
             }
         };
         cfg.ccl.feedback_lr = lr;
+        if dataset != "mnist" {
+            cfg.data.drawn = drawn.iter().map(|&(x, y, c)| [x, y, f32::from(c)]).collect();
+        }
         let r = read(&encode(&cfg)).unwrap();
         prop_assert!(r.notes.is_empty(), "{:?}", r.notes);
         prop_assert_eq!(r.config, cfg);
@@ -161,6 +179,7 @@ const KEYS: &[&str] = &[
     "act",
     "points",
     "noise",
+    "drawn",
     "clip",
     "fblr",
     "limit",

@@ -32,5 +32,6 @@ mod repro_merge;
 mod results;
 mod selection;
 mod training;
+mod uploads;
 mod weights;
 mod wgsl;

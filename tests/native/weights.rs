@@ -198,3 +198,35 @@ fn noprop_blocks_too_big_for_the_page_are_refused_before_they_are_built() {
     println!("{e}");
     assert!(e.contains("NoProp's 50 block(s)") && e.contains("use fewer blocks or a narrower width"), "{e}");
 }
+
+/// The exported file, read by Hugging Face's own Python package into NumPy: every tensor's name, shape and values
+/// as written (skipped, and said so, where `python3` lacks `safetensors` or `numpy`; `scripts/setup.sh test`
+/// installs both from PyPI).
+#[test]
+fn python_safetensors_reads_the_exported_weights() {
+    let probe = std::process::Command::new("python3").args(["-c", "import safetensors.numpy, numpy"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 with safetensors and numpy not found (pip install safetensors numpy)");
+        return;
+    }
+    let cfg = small("ccl", "moons", Architecture::Mlp);
+    let w = pollster::block_on(trainer(&cfg).weights()).unwrap();
+    let path = std::env::temp_dir().join(format!("bpfree-python-{}.safetensors", std::process::id()));
+    std::fs::write(&path, to_safetensors(&w, &cfg).unwrap()).unwrap();
+    let script = "import sys, json, numpy\nfrom safetensors.numpy import load_file\nt = load_file(sys.argv[1])\n\
+                  print(json.dumps({k: [list(v.shape), str(v.dtype), [float(x) for x in v.ravel()]] for k, v in t.items()}))";
+    let out = std::process::Command::new("python3").args(["-c", script, path.to_str().unwrap()]).output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read.as_object().unwrap().len(), w.tensors.len());
+    for t in &w.tensors {
+        let entry = &read[&t.name];
+        let shape: Vec<usize> = entry[0].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+        assert_eq!(shape.iter().product::<usize>(), t.data.len(), "{}: shape {shape:?}", t.name);
+        assert_eq!(entry[1], "float32", "{}", t.name);
+        let values: Vec<f32> = entry[2].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+        assert_eq!(values, t.data, "{}: values as written", t.name);
+    }
+    println!("python safetensors read {} tensors, names, shapes and values as written", w.tensors.len());
+}

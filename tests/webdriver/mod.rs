@@ -17,12 +17,18 @@ pub fn serve(root: PathBuf) -> u16 {
 
 /// Serves `root` under the path `prefix` (`/bpfree/`, as a project page is served); anything outside it is 404.
 pub fn serve_under(root: PathBuf, prefix: &'static str) -> u16 {
+    serve_throttled(root, prefix, None)
+}
+
+/// [`serve_under`], sending files under `data/` at `rate` bytes per second (a slow network, to watch a download's
+/// progress; Chrome's own network emulation does not slow a page's fetches from loopback here).
+pub fn serve_throttled(root: PathBuf, prefix: &'static str, rate: Option<u64>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
-            std::thread::spawn(move || respond(stream, &root, prefix));
+            std::thread::spawn(move || respond(stream, &root, prefix, rate));
         }
     });
     port
@@ -36,7 +42,7 @@ pub fn requests_for(suffix: &str) -> usize {
     REQUESTS.lock().map(|r| r.iter().filter(|p| p.ends_with(suffix)).count()).unwrap_or(0)
 }
 
-fn respond(mut stream: TcpStream, root: &Path, prefix: &str) {
+fn respond(mut stream: TcpStream, root: &Path, prefix: &str, rate: Option<u64>) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     if reader.read_line(&mut line).is_err() {
@@ -78,7 +84,19 @@ fn respond(mut stream: TcpStream, root: &Path, prefix: &str) {
         "HTTP/1.0 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    let _ = stream.write_all(&body);
+    match rate {
+        Some(rate) if path.contains("/data/") => {
+            for piece in body.chunks(64 << 10) {
+                if stream.write_all(piece).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs_f64(piece.len() as f64 / rate as f64));
+            }
+        }
+        _ => {
+            let _ = stream.write_all(&body);
+        }
+    }
 }
 
 pub struct Driver {
