@@ -66,6 +66,7 @@ fi
 if [ "$MODE" = test ]; then
   # browsers and their drivers; lavapipe (software Vulkan) and Mesa GL for native wgpu without a GPU
   apt_install chromium chromium-driver firefox-esr mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri
+  apt_install parallel   # GNU Parallel: `repro forwardgnn --jobs` lines run through it (tests/native/repro_merge.rs)
   cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
   cargo_install geckodriver "$GECKODRIVER_VERSION" geckodriver --locked
   # the exported weights read by Hugging Face's Python package (tests/native/weights.rs; skipped without it)

@@ -46,9 +46,11 @@ USAGE:
       an error (exit code 2).
   bpfree repro forwardgnn [--quick] [--task node|link] [--datasets cora-ml,...] [--models gcn,sage,gat]
                           [--variants sf,...] [--layers 1,2,3,4] [--folds 0,1,2,3,4] [--epochs N] [--backend ..]
-                          [--seed-offset N]
+                          [--seed-offset N] [--jobs]
       the paper's node-classification (Tables 3-5) or link-prediction (Tables 9-10) numbers beside ours,
-      mean ± std over the folds; fold F runs with seed 10100 + 3F (+ N: another seed set)
+      mean ± std over the folds; fold F runs with seed 10100 + 3F (+ N: another seed set); with --jobs,
+      prints one command per job instead (a fold of a greedy variant, a fold at one depth of the others),
+      to run with GNU Parallel or a Slurm array and pool with --merge (docs/scale-out.md)
   bpfree repro forwardgnn --merge FILE... [--markdown]
       pools the saved stdout of partial runs (e.g. one `--folds F --layers L` job each) into the tables,
       as if one process had run them; --markdown prints the rows of repro/forwardgnn/README.md

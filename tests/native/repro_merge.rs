@@ -132,3 +132,94 @@ fn saved_runs_regenerate_the_readme_rows() {
         assert!(readme.contains(&row), "repro/forwardgnn/README.md lacks the row the saved runs give:\n{row}");
     }
 }
+
+/// `--jobs` lists one command per job; running every line and merging their stdouts gives the whole run's cells
+/// (the same folds and numbers), and GNU Parallel runs the same lines where it is installed.
+#[test]
+fn a_job_list_runs_and_merges_into_the_whole_run() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_bpfree");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cell = ["--datasets", "karate", "--models", "gcn", "--variants", "backprop,sf", "--layers", "1,2"];
+    let run = |args: &[&str]| {
+        let out = Command::new(bin).args(["repro", "forwardgnn"]).args(args).current_dir(root).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let common: Vec<&str> = cell.iter().copied().chain(["--folds", "0,1", "--epochs", "3"]).collect();
+    let lines = run(&[common.as_slice(), &["--jobs"]].concat());
+    let lines: Vec<&str> = lines.lines().collect();
+    // sf is greedy: one job per fold trains both depths; backprop: one job per fold and depth
+    assert_eq!(lines.len(), 2 + 4, "{lines:#?}");
+    assert!(lines.contains(
+        &"bpfree repro forwardgnn --datasets karate --models gcn --variants sf --layers 1,2 --folds 1 --epochs 3"
+    ));
+    let dir = std::env::temp_dir().join(format!("bpfree-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&words[..3], ["bpfree", "repro", "forwardgnn"]);
+        let path = dir.join(format!("job{i}.jsonl"));
+        std::fs::write(&path, run(&words[3..])).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    // the cells without their wall-clock seconds
+    let cells = |stdout: &str| -> Vec<serde_json::Value> {
+        stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v.get("summary").is_none())
+            .map(|mut v| {
+                v.as_object_mut().unwrap().retain(|k, _| !k.contains("seconds"));
+                v
+            })
+            .collect()
+    };
+    let merged = run(&[&["--merge"][..], &files.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+    let whole = run(&common);
+    assert_eq!(cells(&merged), cells(&whole), "the merged jobs are the whole run");
+    assert_eq!(cells(&whole).len(), 4, "two variants at two depths");
+    // the Slurm array script, one task after another as Slurm would run them (SLURM_ARRAY_TASK_ID = 1..N)
+    let bin_dir = std::path::Path::new(bin).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let list = dir.join("jobs.txt");
+    std::fs::write(&list, lines.join("\n") + "\n").unwrap();
+    let slurm_out = dir.join("slurm");
+    for task in 1..=lines.len() {
+        let status = Command::new("bash")
+            .args(["scripts/slurm-forwardgnn.sh", list.to_str().unwrap(), slurm_out.to_str().unwrap()])
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("PATH", &path)
+            .current_dir(root)
+            .status()
+            .unwrap();
+        assert!(status.success(), "slurm task {task}");
+    }
+    let outputs: Vec<String> = (1..=lines.len()).map(|i| format!("{}/job-{i}.jsonl", slurm_out.display())).collect();
+    let merged = run(&[&["--merge"][..], &outputs.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+    assert_eq!(cells(&merged), cells(&whole), "the jobs run by the Slurm array script");
+    // GNU Parallel, where installed: the same lines, the binary found on PATH
+    let parallel = Command::new("parallel").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !parallel {
+        eprintln!("skipped the GNU Parallel run: `parallel` is not installed (Debian package parallel)");
+    } else {
+        let out_dir = dir.join("parallel");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let mut child = Command::new("parallel")
+            .args(["--will-cite", "--jobs", "2", &format!("{{}} > {}/job{{#}}.jsonl", out_dir.display())])
+            .env("PATH", path)
+            .current_dir(root)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(lines.join("\n").as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success(), "parallel failed");
+        let outputs: Vec<String> = (1..=lines.len()).map(|i| format!("{}/job{i}.jsonl", out_dir.display())).collect();
+        let merged = run(&[&["--merge"][..], &outputs.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+        assert_eq!(cells(&merged), cells(&whole), "the jobs run by GNU Parallel");
+        println!("GNU Parallel ran {} jobs; merged = whole run", lines.len());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -17,6 +17,63 @@ fn list(args: &[String], flag: &str, default: &str) -> Vec<String> {
     v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
+/// The settings every job of a `--jobs` list repeats.
+struct Flags {
+    link: bool,
+    epochs: Option<usize>,
+    seed_offset: u64,
+    backend: Option<String>,
+}
+
+/// Whether `variant` trains greedily (one run at the deepest depth reports every shallower one as a prefix).
+fn is_greedy(variant: &str) -> bool {
+    matches!(variant, "ff-la" | "ff-vn" | "sf" | "lp-ce" | "lp-ff")
+}
+
+/// `--jobs`: one `bpfree repro forwardgnn` command per job — a greedy variant's fold (every depth asked for, from
+/// one run), or a fold at one depth of the others — whose saved stdouts `--merge` pools into the tables a single
+/// process would print (docs/cli.md, "repro").
+fn jobs(
+    datasets: &[String],
+    models: &[String],
+    variants: &[String],
+    depths: &[usize],
+    folds: &[usize],
+    flags: &Flags,
+) -> Vec<String> {
+    let mut tail = String::new();
+    if flags.link {
+        tail.push_str(" --task link");
+    }
+    if let Some(e) = flags.epochs {
+        tail.push_str(&format!(" --epochs {e}"));
+    }
+    if flags.seed_offset != 0 {
+        tail.push_str(&format!(" --seed-offset {}", flags.seed_offset));
+    }
+    if let Some(b) = &flags.backend {
+        tail.push_str(&format!(" --backend {b}"));
+    }
+    let all: Vec<String> = depths.iter().map(usize::to_string).collect();
+    let mut out = Vec::new();
+    for dataset in datasets {
+        for model in models {
+            for variant in variants {
+                let layer_sets = if is_greedy(variant) { vec![all.join(",")] } else { all.clone() };
+                for fold in folds {
+                    for layers in &layer_sets {
+                        out.push(format!(
+                            "bpfree repro forwardgnn --datasets {dataset} --models {model} --variants {variant} \
+                             --layers {layers} --folds {fold}{tail}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Runs `bpfree repro forwardgnn ARGS`.
 pub fn run(args: &[String]) -> Result<()> {
     if let Some(i) = args.iter().position(|a| a == "--merge") {
@@ -55,6 +112,13 @@ pub fn run(args: &[String]) -> Result<()> {
         .transpose()?
         .unwrap_or(0);
     let backend = flag("--backend").map(|b| BackendChoice::parse(&b)).transpose()?.unwrap_or(BackendChoice::Cpu);
+    if args.iter().any(|a| a == "--jobs") {
+        let flags = Flags { link, epochs, seed_offset, backend: flag("--backend") };
+        for line in jobs(&datasets, &models, &variants, &depths, &folds, &flags) {
+            println!("{line}");
+        }
+        return Ok(());
+    }
     let data_dir = crate::data::DataRoot::from_env();
     let max_depth = depths.iter().copied().max().unwrap_or(1);
     let mut gaps: Vec<(String, f64)> = Vec::new();
@@ -63,7 +127,7 @@ pub fn run(args: &[String]) -> Result<()> {
             let kind = GnnKind::parse(model)?;
             for variant in &variants {
                 let algo = if variant == "backprop" { "backprop".to_string() } else { format!("forwardgnn-{variant}") };
-                let greedy = matches!(variant.as_str(), "ff-la" | "ff-vn" | "sf" | "lp-ce" | "lp-ff");
+                let greedy = is_greedy(variant);
                 // per depth, (fold, test accuracy or ROC-AUC in %) of every fold run
                 let mut per_depth: Vec<Vec<(usize, f64)>> = vec![Vec::new(); max_depth + 1];
                 let mut seconds = 0.0;
