@@ -6,6 +6,8 @@
 //! `cargo test --test e2e -- --ignored`.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "e2e_cases/bench_tfjs.rs"]
+mod bench_tfjs;
 #[path = "e2e_cases/classroom.rs"]
 mod classroom;
 #[path = "e2e_cases/compare.rs"]

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# bpfree against TensorFlow.js in one headless Chromium (issue #31's benchmark; dev only, not part of the shipped
+# page): builds the benchmark page (benches/page/ + src/bin/bench_page.rs, wasm-bindgen, no Trunk) with TF.js 4.22
+# from npm (benches/tfjs/package-lock.json), serves it, drives Chromium through WebDriver and prints the table.
+#   scripts/bench-tfjs.sh [STEPS]      default 100 training steps per measurement (batch 128)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+steps="${1:-100}"
+out=target/bench-page
+(cd benches/tfjs && npm ci --no-audit --no-fund --silent)
+cargo build --release --target wasm32-unknown-unknown --bin bench-page   # SIMD128: .cargo/config.toml
+rm -rf "$out" && mkdir -p "$out/tfjs"
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name bench_page \
+  target/wasm32-unknown-unknown/release/bench-page.wasm
+cp benches/page/index.html benches/page/bench.js "$out/"
+mkdir -p "$out/data/graphs/cora" && cp www/data/graphs/cora/cora.json www/data/graphs/cora/cora.bin "$out/data/graphs/cora/"
+tfjs=benches/tfjs/node_modules/@tensorflow
+cp "$tfjs/tfjs/dist/tf.min.js" "$tfjs/tfjs-backend-wasm/dist/tf-backend-wasm.min.js" \
+   "$tfjs"/tfjs-backend-wasm/dist/*.wasm "$tfjs/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js" "$out/tfjs/"
+BPFREE_BENCH_PAGE="$out" BPFREE_BENCH_STEPS="$steps" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+  cargo test --test e2e bench_against_tfjs -- --ignored --nocapture
