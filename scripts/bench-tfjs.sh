@@ -8,10 +8,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 steps="${1:-100}"
 out=target/bench-page
 (cd benches/tfjs && npm ci --no-audit --no-fund --silent)
-cargo build --release --target wasm32-unknown-unknown --bin bench-page   # SIMD128: .cargo/config.toml
+# the page's own profile (Cargo.toml, wasm-release) and SIMD128 (.cargo/config.toml): what the shipped page runs
+cargo build --profile wasm-release --target wasm32-unknown-unknown --bin bench-page
 rm -rf "$out" && mkdir -p "$out/tfjs"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name bench_page \
-  target/wasm32-unknown-unknown/release/bench-page.wasm
+  target/wasm32-unknown-unknown/wasm-release/bench-page.wasm
 cp benches/page/index.html benches/page/bench.js "$out/"
 mkdir -p "$out/data/graphs/cora" && cp www/data/graphs/cora/cora.json www/data/graphs/cora/cora.bin "$out/data/graphs/cora/"
 tfjs=benches/tfjs/node_modules/@tensorflow
