@@ -14,18 +14,14 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod page {
     use bpfree::algorithms::preset;
-    use bpfree::data::Dataset;
     use bpfree::data::{dataset_info, load_graph, DataFiles, NodeTask};
-    use bpfree::rng::Rng;
     use bpfree::tensor::{Device, Gpu};
     use bpfree::train::{GraphTrainer, Trainer};
-    use ndarray::Array2;
     use std::sync::Arc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    /// Batch size of the benchmark (the setting, and TF.js's in bench.js).
-    const BATCH: usize = 128;
+    use bpfree::train::{bench_mlp_config, bench_mlp_data, BENCH_BATCH as BATCH};
     /// Warm-up steps before the clock starts (pipelines compiled, buffers pooled).
     const WARMUP: usize = 5;
 
@@ -35,27 +31,6 @@ mod page {
 
     fn js(e: impl std::fmt::Display) -> JsValue {
         JsValue::from_str(&e.to_string())
-    }
-
-    /// Random MNIST-shaped data: `rows` inputs of 784 values in [0, 1), 10 classes.
-    fn data(rows: usize) -> Dataset {
-        let mut rng = Rng::new(7);
-        let x = Array2::from_shape_fn((rows, 784), |_| rng.uniform(0.0, 1.0));
-        let y: Vec<u32> = (0..rows).map(|_| rng.below(10) as u32).collect();
-        Dataset {
-            name: "bench".into(),
-            x_train: x.clone(),
-            y_train: y.clone(),
-            x_val: Array2::zeros((0, 784)),
-            y_val: Vec::new(),
-            x_test: x.slice(ndarray::s![..BATCH, ..]).to_owned(),
-            y_test: y[..BATCH].to_vec(),
-            classes: 10,
-            plane: None,
-            image: Some([1, 28, 28]),
-            class_names: Vec::new(),
-            normalization: None,
-        }
     }
 
     /// Bytes of `data/<path>` from the bench page's server.
@@ -168,21 +143,9 @@ mod page {
             "gpu" => Device::Gpu(Gpu::new().await.map_err(js)?),
             _ => Device::Cpu,
         };
-        let mut cfg = preset("backprop", "mnist");
-        cfg.model.hidden = vec![256, 256];
-        cfg.model.activation = bpfree::tensor::Activation::Relu;
-        cfg.batch_size = BATCH;
-        cfg.optimizer = bpfree::nn::OptimizerConfig::Adam {
-            lr: 1e-3,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.0,
-            decoupled: false,
-        };
-        cfg.validation = false;
+        let cfg = bench_mlp_config();
         let rows = BATCH * (WARMUP + steps);
-        let mut trainer = Trainer::with_dataset(&cfg, device, Arc::new(data(rows))).map_err(js)?;
+        let mut trainer = Trainer::with_dataset(&cfg, device, Arc::new(bench_mlp_data(rows))).map_err(js)?;
         for _ in 0..WARMUP {
             trainer.step().map_err(js)?;
         }

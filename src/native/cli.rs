@@ -67,7 +67,9 @@ USAGE:
       steps; --quick: the page's light preset, width 0.25, 1 epoch on 10,000 images, 100 sampler steps)
   bpfree bench noprop [--batch B] [--width W] [--steps N]
       peak device bytes and seconds per step of NoProp-DT vs. backprop through all blocks, CT, FM (GPU)
-  bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter
+  bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter, and the MLP 784-256-256-10's
+      training throughput (the model of the TF.js and candle comparisons)
+  bpfree bench mlp [--steps N]   that MLP alone on the CPU (scripts/bench-candle.sh compares it with candle)
   bpfree bench forwardgnn [--max-edges N] [--epochs N]
       SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
       ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)
@@ -97,6 +99,7 @@ pub fn run(args: &[String]) -> Result<()> {
             super::bench::forwardgnn::run(&args[2..])
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("noprop") => super::bench::noprop::run(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("mlp") => super::bench::mlp::run(&args[2..]),
         Some("bench") => super::bench::run(args.iter().any(|a| a == "--quick")),
         Some("repro") => super::repro::run(&args[1..]),
         Some("list") => {

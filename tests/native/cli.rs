@@ -128,3 +128,14 @@ fn results_file_is_written_and_its_link_replays_it() {
         std::fs::remove_file(f).ok();
     }
 }
+
+#[test]
+fn bench_mlp_prints_the_models_throughput() {
+    let out = bpfree(&["bench", "mlp", "--steps", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CPU, 1 thread:") && text.contains("samples/s (2 steps"), "{text}");
+    let out = bpfree(&["bench", "mlp", "--steps", "many"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--steps"), "the bad flag is named");
+}

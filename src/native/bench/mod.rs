@@ -2,6 +2,7 @@
 //! (numbers, never assertions). GPU timings include the submit and end with a full device sync.
 
 pub mod forwardgnn;
+pub mod mlp;
 pub mod noprop;
 
 use crate::error::Result;
@@ -73,7 +74,9 @@ pub fn run(quick: bool) -> Result<()> {
     println!("| backend | benchmark | time per call | throughput |");
     println!("|---|---|---|---|");
     let sizes: &[usize] = if quick { &[256, 512] } else { &[256, 512, 1024, 2048] };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     for (name, device) in &devices {
+        println!("{}", mlp::row(name, device, quick, peak / cores)?);
         let mut rng = Rng::new(1);
         for &n in sizes {
             let a = random(device, n, n, &mut rng)?;
