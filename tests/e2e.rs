@@ -24,6 +24,8 @@ mod long_session;
 mod own_data;
 #[path = "e2e_cases/recovery.rs"]
 mod recovery;
+#[path = "e2e_cases/responsive.rs"]
+mod responsive;
 #[path = "e2e_cases/screens.rs"]
 mod screens;
 #[path = "e2e_cases/soak.rs"]

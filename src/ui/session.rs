@@ -207,15 +207,30 @@ pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Resolves at the next animation frame.
+/// Resolves at the next animation frame — or, in a hidden tab (which gets no animation frames, and whose timers
+/// run at most once a second), as soon as the event loop has run, so that training goes on in a background tab.
+/// A frame that never comes because the tab was hidden while waiting gives way after [`FRAME_FALLBACK_MS`].
 pub(super) async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(&resolve);
+        let Some(window) = web_sys::window() else { return };
+        let hidden = window.document().is_some_and(|d| d.hidden());
+        if hidden {
+            // a message to ourselves: a task on the event loop, not throttled like timers in hidden tabs
+            if let Ok(channel) = web_sys::MessageChannel::new() {
+                channel.port1().set_onmessage(Some(&resolve));
+                if channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok() {
+                    return;
+                }
+            }
         }
+        let _ = window.request_animation_frame(&resolve);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_FALLBACK_MS);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// How long [`next_frame`] waits for a frame before it goes on without one (the tab was hidden meanwhile).
+const FRAME_FALLBACK_MS: i32 = 250;
 
 /// The start-up self-test's outcome, for the backend badge: `None` while it runs or without an adapter.
 pub type SelfTestResult = RwSignal<Option<std::result::Result<SelfTest, String>>>;
