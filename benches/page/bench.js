@@ -3,7 +3,7 @@
 // (src/bin/bench_page.rs) and by TensorFlow.js 4.22 (`@tensorflow/tfjs`, pinned in benches/tfjs/package-lock.json),
 // on the wasm CPU path and on WebGPU, in this one browser, one after another. Every step uploads a new host batch
 // in both libraries, as a training loop over a dataset does. Results land in `window.benchResults`.
-import init, { bpfreeMlp, bpfreeAdapter, bpfreeGcn, bpfreeCoraDense } from "./bench_page.js";
+import init, { bpfreeMlp, bpfreeAdapter, bpfreeGcn, bpfreeCoraDense, bpfreePreset, bpfreeGraphPreset } from "./bench_page.js";
 
 const STEPS = Number(new URLSearchParams(location.search).get("steps") || 100);
 const BATCH = 128;
@@ -12,7 +12,8 @@ const results = [];
 function show(row) {
   results.push(row);
   const tr = document.createElement("tr");
-  const speed = row.samples_per_s !== undefined ? `${row.samples_per_s.toFixed(0)} samples/s` : `${row.epochs_per_s.toFixed(2)} epochs/s`;
+  const speed = row.samples_per_s !== undefined ? `${row.samples_per_s.toFixed(0)} samples/s`
+    : row.steps_per_s !== undefined ? `${row.steps_per_s.toFixed(1)} steps/s` : `${row.epochs_per_s.toFixed(2)} epochs/s`;
   for (const v of [row.library, row.backend, row.benchmark, speed]) {
     const td = document.createElement("td");
     td.textContent = v;
@@ -107,6 +108,18 @@ async function main() {
     const bench = `GCN 2 layers (hidden ${cora.hidden}), Cora, ${epochs} epochs`;
     show({ library: "bpfree", backend: label, benchmark: bench, epochs_per_s: await bpfreeGcn(ours, epochs) });
     show({ library: "TF.js 4.22 (dense)", backend: label, benchmark: bench, epochs_per_s: await tfjsGcn(theirs, epochs, cora) });
+  }
+  // the page's presets, one per family (bpfree only): steps/s on MNIST-shaped data, epochs/s on Cora
+  const families = [["backprop", "mlp"], ["ccl", "mlp"], ["feedback-alignment", "mlp"], ["noprop-dt", "noprop"]];
+  for (const [ours] of runs) {
+    const label = ours === "cpu" ? "wasm CPU (1 thread)" : `WebGPU: ${adapter}`;
+    const slow = ours === "gpu" && adapter.includes("software");
+    for (const [algo, arch] of families) {
+      const steps = slow ? 3 : 20;
+      show({ library: "bpfree", backend: label, benchmark: `page preset ${algo} (${arch}), ${steps} steps`, steps_per_s: await bpfreePreset(algo, arch, ours, steps) });
+    }
+    const epochs = slow ? 3 : 20;
+    show({ library: "bpfree", backend: label, benchmark: `page preset forwardgnn-sf (GCN, 2 layers) on Cora, ${epochs} epochs`, epochs_per_s: await bpfreeGraphPreset("forwardgnn-sf", ours, epochs) });
   }
   document.getElementById("status").textContent = `Done: ${navigator.userAgent}; adapter ${adapter}`;
   window.benchResults = { info, results };

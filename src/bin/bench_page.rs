@@ -97,15 +97,59 @@ mod page {
         Ok(out)
     }
 
-    /// Epochs per second of a 2-layer GCN (backprop, Adam) on Cora on `backend`: the page's graph epoch, one
-    /// full-graph forward and backward and the validation pass, through `GraphTrainer` after 3 warm-up epochs.
-    #[wasm_bindgen(js_name = bpfreeGcn)]
-    pub async fn gcn(backend: String, epochs: usize) -> Result<f64, JsValue> {
+    /// Steps per second of the page's preset of `algorithm` with `arch` (`mlp`, `noprop`, …) on MNIST-shaped data
+    /// on `backend`: the preset the page loads when the algorithm is chosen (its on-choose presets applied, e.g.
+    /// NoProp's light blocks), timed like [`mlp`].
+    #[wasm_bindgen(js_name = bpfreePreset)]
+    pub async fn preset_steps(algorithm: String, arch: String, backend: String, steps: usize) -> Result<f64, JsValue> {
         let device = match backend.as_str() {
             "gpu" => Device::Gpu(Gpu::new().await.map_err(js)?),
             _ => Device::Cpu,
         };
-        let mut cfg = preset("backprop", "cora");
+        let arch = bpfree::config::Architecture::parse(&arch).map_err(js)?;
+        let info = bpfree::algorithms::algorithm_info(&algorithm).map_err(js)?;
+        let mut cfg = bpfree::algorithms::preset_for(&algorithm, "mnist", arch);
+        for p in info.presets.iter().filter(|p| p.on_choose) {
+            if (p.applies)(&cfg) {
+                (p.apply)(&mut cfg);
+            }
+        }
+        cfg.validation = false;
+        let rows = cfg.batch_size * (WARMUP + steps);
+        let mut trainer = Trainer::with_dataset(&cfg, device, Arc::new(bench_mlp_data(rows))).map_err(js)?;
+        for _ in 0..WARMUP {
+            trainer.step().map_err(js)?;
+        }
+        trainer.test_logits(1).await.map_err(js)?;
+        let start = now_ms();
+        let mut done = 0;
+        while done < steps && !trainer.epoch_complete() {
+            trainer.step().map_err(js)?;
+            done += 1;
+        }
+        trainer.test_logits(1).await.map_err(js)?;
+        Ok(done as f64 / ((now_ms() - start) / 1e3))
+    }
+
+    /// Epochs per second of ForwardGNN's `algorithm` (2 layers, GCN) on Cora on `backend`, like [`gcn`].
+    #[wasm_bindgen(js_name = bpfreeGraphPreset)]
+    pub async fn graph_preset(algorithm: String, backend: String, epochs: usize) -> Result<f64, JsValue> {
+        graph_epochs(&algorithm, &backend, epochs).await
+    }
+
+    /// Epochs per second of a 2-layer GCN (backprop, Adam) on Cora on `backend`: the page's graph epoch, one
+    /// full-graph forward and backward and the validation pass, through `GraphTrainer` after 3 warm-up epochs.
+    #[wasm_bindgen(js_name = bpfreeGcn)]
+    pub async fn gcn(backend: String, epochs: usize) -> Result<f64, JsValue> {
+        graph_epochs("backprop", &backend, epochs).await
+    }
+
+    async fn graph_epochs(algorithm: &str, backend: &str, epochs: usize) -> Result<f64, JsValue> {
+        let device = match backend {
+            "gpu" => Device::Gpu(Gpu::new().await.map_err(js)?),
+            _ => Device::Cpu,
+        };
+        let mut cfg = preset(algorithm, "cora");
         cfg.graph.model = bpfree::nn::GnnKind::Gcn;
         cfg.graph.layers = 2;
         cfg.epochs = epochs + 3;

@@ -14,15 +14,16 @@ fn machine() -> String {
     format!("{} ({cores} cores)", model.unwrap_or("unknown CPU"))
 }
 
-/// A row's throughput: samples/s (the MLP) or epochs/s (the GCN).
+/// A row's throughput: samples/s (the MLP), steps/s (the page's presets) or epochs/s (graphs).
 fn value(r: &Value) -> f64 {
-    r["samples_per_s"].as_f64().or_else(|| r["epochs_per_s"].as_f64()).unwrap_or(0.0)
+    ["samples_per_s", "steps_per_s", "epochs_per_s"].iter().find_map(|k| r[*k].as_f64()).unwrap_or(0.0)
 }
 
 fn speed(r: &Value) -> String {
-    match r["samples_per_s"].as_f64() {
-        Some(v) => format!("{v:.0} samples/s"),
-        None => format!("{:.2} epochs/s", value(r)),
+    match (r["samples_per_s"].as_f64(), r["steps_per_s"].as_f64()) {
+        (Some(v), _) => format!("{v:.0} samples/s"),
+        (None, Some(v)) => format!("{v:.1} steps/s"),
+        _ => format!("{:.2} epochs/s", value(r)),
     }
 }
 
@@ -61,8 +62,9 @@ fn bench_against_tfjs() {
             speed(r)
         );
     }
-    for pair in rows.chunks(2) {
-        if let [ours, theirs] = pair {
+    for pair in rows.windows(2) {
+        let tfjs = pair[1]["library"].as_str().is_some_and(|l| l.starts_with("TF.js"));
+        if let ([ours, theirs], true) = (pair, tfjs) {
             let ratio = value(ours) / value(theirs).max(1e-9);
             println!(
                 "ratio bpfree / TF.js, {} on {}: {ratio:.2}x",
