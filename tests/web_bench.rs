@@ -75,6 +75,16 @@ async fn bench_in_browser() {
             let flop = 2.0 * (n as f64).powi(3);
             let s = per_call(|| async { sync(&tensor::matmul(&a, &b, false, false).unwrap()).await }).await;
             console_log!("BENCH {name} matmul {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, flop / s / 1e9);
+            if let Device::Gpu(gpu) = device {
+                // the other product kernel than the adapter's choice (`Gpu::direct_matmul`)
+                let chosen = gpu.direct_matmul();
+                gpu.set_direct_matmul(!chosen);
+                let s = per_call(|| async { sync(&tensor::matmul(&a, &b, false, false).unwrap()).await }).await;
+                let other = if chosen { "tiled" } else { "direct" };
+                console_log!("BENCH {name} matmul ({other}) {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, flop / s / 1e9);
+                gpu.set_direct_matmul(chosen);
+                console_log!("BENCH {name} uses the {} matmul", if chosen { "direct" } else { "tiled" });
+            }
             if matches!(device, Device::Gpu(_)) && n <= 1024 {
                 let s = per_call(|| async { sync(&tensor::matmul_naive(&a, &b, false, false).unwrap()).await }).await;
                 console_log!("BENCH {name} matmul_naive {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, flop / s / 1e9);

@@ -80,7 +80,7 @@ impl Algorithm for Backprop {
     fn step(&mut self, x: Tensor, y: &Tensor) -> Result<Tensor> {
         let logits = self.net.forward(x)?;
         let loss = softmax_cross_entropy(&logits, y)?;
-        self.net.backward(&loss.grad)?;
+        self.net.backward_params(&loss.grad)?; // the input needs no gradient
         let mut params = self.net.params_mut();
         if self.centralize {
             centralize_gradients(&mut params)?;

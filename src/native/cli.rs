@@ -70,6 +70,7 @@ USAGE:
   bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter, and the MLP 784-256-256-10's
       training throughput (the model of the TF.js and candle comparisons)
   bpfree bench mlp [--steps N]   that MLP alone on the CPU (scripts/bench-candle.sh compares it with candle)
+  bpfree bench mlp --profile     where its GPU step's time goes, kernel by kernel
   bpfree bench forwardgnn [--max-edges N] [--epochs N]
       SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
       ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)

@@ -94,12 +94,19 @@ impl Linear {
 
     /// From `dL/dy`: accumulates `dL/dW = xᵀ dy` and `dL/db = Σ_rows dy`, returns `dL/dx = dy Wᵀ`.
     pub fn backward(&mut self, grad_y: &Tensor) -> Result<Tensor> {
+        self.backward_params(grad_y)?;
+        matmul(grad_y, &self.weight.value, false, true)
+    }
+
+    /// [`Self::backward`] without `dL/dx`: for a first layer, whose input needs no gradient (it saves the largest
+    /// product of a step on MNIST-sized inputs).
+    pub fn backward_params(&mut self, grad_y: &Tensor) -> Result<()> {
         let x = self.input.take().ok_or_else(|| Error::invalid("backward", "Linear::backward before forward"))?;
         self.weight.accumulate(matmul(&x, grad_y, true, false)?)?;
         if let Some(b) = &mut self.bias {
             b.accumulate(sum_rows(grad_y)?)?;
         }
-        matmul(grad_y, &self.weight.value, false, true)
+        Ok(())
     }
 
     /// The weight and the bias (if any).

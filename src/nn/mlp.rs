@@ -79,6 +79,22 @@ impl Mlp {
         Ok(g)
     }
 
+    /// [`Self::backward`] for a network whose input needs no gradient: the same parameter gradients, without the
+    /// first layer's `dL/dx` (the backprop baseline's step).
+    pub fn backward_params(&mut self, grad_logits: &Tensor) -> Result<()> {
+        let last = self.linears.len() - 1;
+        if last == 0 {
+            return self.linears[0].backward_params(grad_logits);
+        }
+        let mut g = self.linears[last].backward(grad_logits)?;
+        for i in (1..last).rev() {
+            g = self.activations[i].backward(&g)?;
+            g = self.linears[i].backward(&g)?;
+        }
+        g = self.activations[0].backward(&g)?;
+        self.linears[0].backward_params(&g)
+    }
+
     /// `{prefix}.{i}.weight` and `.bias` for linear layer `i` (input layer first).
     pub fn state_mut(&mut self, prefix: &str) -> super::State<'_> {
         let mut out = Vec::new();
@@ -96,5 +112,32 @@ impl Mlp {
     /// Number of trainable scalars.
     pub fn parameter_count(&self) -> usize {
         self.linears.iter().map(Linear::parameter_count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backward_params_gives_backwards_parameter_gradients() {
+        let cfg = MlpConfig { hidden: vec![5, 4], ..MlpConfig::default() };
+        let x = Tensor::Cpu(ndarray::Array2::from_shape_fn((3, 6), |(i, j)| (i as f32 - j as f32) * 0.3));
+        let g = Tensor::Cpu(ndarray::Array2::from_shape_fn((3, 2), |(i, j)| 0.1 * (i + 2 * j) as f32 - 0.2));
+        let grads = |params_only: bool| -> Vec<Vec<f32>> {
+            let mut net = Mlp::new(&Device::Cpu, 6, 2, &cfg, &mut Rng::new(3)).unwrap();
+            net.forward(x.try_clone().unwrap()).unwrap();
+            if params_only {
+                net.backward_params(&g).unwrap();
+            } else {
+                net.backward(&g).unwrap();
+            }
+            let grad_of = |p: &mut Param| match p.grad.as_ref().unwrap() {
+                Tensor::Cpu(a) => a.iter().copied().collect::<Vec<f32>>(),
+                Tensor::Gpu(_) => unreachable!("a CPU network"),
+            };
+            net.params_mut().into_iter().map(grad_of).collect()
+        };
+        assert_eq!(grads(true), grads(false));
     }
 }

@@ -15,7 +15,7 @@ pub mod self_test;
 mod sparse;
 
 pub use gat::GatGraph;
-pub use gpu::{AdapterSummary, Gpu, GpuTensor, MemoryStats};
+pub use gpu::{AdapterSummary, Gpu, GpuTensor, KernelTime, MemoryStats};
 pub use image::{
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2x2, max_pool2x2_backward, upsample2x, upsample2x_backward,
     Conv2dShape,

@@ -18,8 +18,12 @@ fn matmul() {
             let (a_cpu, a_gpu) = pair(&d, ar, ac, 1);
             let (b_cpu, b_gpu) = pair(&d, br, bc, 2);
             let want = read(&bpfree::tensor::matmul(&a_cpu, &b_cpu, ta, tb).unwrap());
-            let got = read(&bpfree::tensor::matmul(&a_gpu, &b_gpu, ta, tb).unwrap());
-            assert_close(&format!("matmul {m}x{k}x{n} ta={ta} tb={tb}"), &got, &want, TOL);
+            let Device::Gpu(gpu) = &d.1 else { unreachable!() };
+            for direct in [false, true] {
+                gpu.set_direct_matmul(direct); // what `matmul` runs: tiled, then direct
+                let got = read(&bpfree::tensor::matmul(&a_gpu, &b_gpu, ta, tb).unwrap());
+                assert_close(&format!("matmul {m}x{k}x{n} ta={ta} tb={tb} direct={direct}"), &got, &want, TOL);
+            }
             let naive = read(&bpfree::tensor::matmul_naive(&a_gpu, &b_gpu, ta, tb).unwrap());
             assert_close(&format!("matmul_naive {m}x{k}x{n} ta={ta} tb={tb}"), &naive, &want, TOL);
         }
@@ -148,6 +152,42 @@ fn adam_and_sgd() {
         bpfree::tensor::sgd(&mut p1, &g1, &mut vel1, &hp).unwrap();
     }
     assert_close("sgd", &read(&p1), &read(&p0), TOL);
+}
+
+#[test]
+fn optimiser_moments_below_the_smallest_normal_number_are_stored_as_zero() {
+    // a zero gradient shrinks the moments by beta1 / beta2 / the momentum: 1.2e-38 -> 1.08e-38, subnormal
+    let small = 1.2e-38f32;
+    assert!(small >= f32::MIN_POSITIVE && 0.9 * small < f32::MIN_POSITIVE);
+    let devices: Vec<Device> = std::iter::once(Device::Cpu).chain(common::gpu()).collect();
+    for d in &devices {
+        let (mut p, g) = (d.tensor(1, 2, &[0.5, 0.5]).unwrap(), d.zeros(1, 2).unwrap());
+        let mut m = d.tensor(1, 2, &[small, 1e-3]).unwrap();
+        let mut v = d.tensor(1, 2, &[1e-6, small]).unwrap();
+        let hp = AdamStep { lr: 0.01, beta1: 0.9, beta2: 0.5, eps: 1e-8, weight_decay: 0.0, decoupled: true, t: 5 };
+        bpfree::tensor::adam(&mut p, &g, &mut m, &mut v, &hp).unwrap();
+        assert_eq!(read(&m), [0.0, 0.9f32 * 1e-3], "{d:?}: Adam's first moment");
+        assert_eq!(read(&v)[1], 0.0, "{d:?}: Adam's second moment");
+        let mut vel = d.tensor(1, 2, &[small, 1.0]).unwrap();
+        bpfree::tensor::sgd(&mut p, &g, &mut vel, &SgdStep { lr: 0.1, momentum: 0.9, weight_decay: 0.0 }).unwrap();
+        assert_eq!(read(&vel), [0.0, 0.9], "{d:?}: SGD's velocity");
+    }
+}
+
+#[test]
+fn a_profile_counts_each_kernel_launch() {
+    let Some(Device::Gpu(gpu)) = common::gpu() else { return };
+    let d = Device::Gpu(gpu.clone());
+    let a = d.tensor(2, 3, &[1.0; 6]).unwrap();
+    gpu.start_profile();
+    let b = bpfree::tensor::matmul(&a, &a, false, true).unwrap();
+    let _ = bpfree::tensor::matmul(&b, &b, false, false).unwrap();
+    let rows = gpu.take_profile();
+    let kernel = if gpu.direct_matmul() { "matmul_direct" } else { "matmul" };
+    let row = rows.iter().find(|r| r.label == kernel).expect("the product's row");
+    assert_eq!(row.calls, 2);
+    assert!(row.seconds > 0.0 && row.bytes > 0, "{row:?}");
+    assert!(gpu.take_profile().is_empty(), "profiling stopped");
 }
 
 #[test]

@@ -126,12 +126,16 @@ fn matmul_batched_products() {
         let first =
             bpfree::tensor::matmul(&slice(&a0, 0, 0..ar).unwrap(), &slice(&b0, 0, 0..br).unwrap(), ta, tb).unwrap();
         assert_close("batched vs single", &want[..m * n], &read(&first), TOL);
-        assert_close(
-            &format!("matmul_batched ta={ta} tb={tb}"),
-            &read(&matmul_batched(&a1, &b1, batch, ta, tb).unwrap()),
-            &want,
-            TOL,
-        );
+        let Device::Gpu(gpu) = &d.1 else { unreachable!() };
+        for direct in [false, true] {
+            gpu.set_direct_matmul(direct);
+            assert_close(
+                &format!("matmul_batched ta={ta} tb={tb} direct={direct}"),
+                &read(&matmul_batched(&a1, &b1, batch, ta, tb).unwrap()),
+                &want,
+                TOL,
+            );
+        }
     }
 }
 

@@ -44,7 +44,8 @@ pub fn row(name: &str, device: &Device, quick: bool, peak_per_core: f64) -> Resu
     ))
 }
 
-/// `bpfree bench mlp [--steps N]`: the CPU row alone, as `scripts/bench-candle.sh` compares it with candle.
+/// `bpfree bench mlp [--steps N] [--profile]`: the CPU row alone, as `scripts/bench-candle.sh` compares it with
+/// candle; with `--profile`, where a GPU step's time goes instead.
 pub fn run(args: &[String]) -> Result<()> {
     let steps = match args.iter().position(|a| a == "--steps").and_then(|i| args.get(i + 1)) {
         Some(s) => {
@@ -52,11 +53,53 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         None => 500,
     };
+    if args.iter().any(|a| a == "--profile") {
+        return profile(steps.min(50));
+    }
     let rate = samples_per_second(&Device::Cpu, steps)?;
     let gflops = rate * BENCH_FLOP_PER_SAMPLE / 1e9;
     println!(
         "bpfree {}, CPU, 1 thread: {rate:.0} samples/s ({steps} steps, {gflops:.1} GFLOP/s)",
         env!("CARGO_PKG_VERSION")
     );
+    Ok(())
+}
+
+/// The MLP's GPU step kernel by kernel: each launch waits for the device, so the table is the time each kernel
+/// takes on its own (the whole step is also timed without waiting, for the overhead of profiling).
+fn profile(steps: usize) -> Result<()> {
+    let gpu = pollster::block_on(crate::tensor::Gpu::new())?;
+    let device = Device::Gpu(gpu.clone());
+    let unprofiled = samples_per_second(&device, steps)?;
+    let data = Arc::new(bench_mlp_data(BENCH_BATCH * (steps + 2)));
+    let mut trainer = Trainer::with_dataset(&bench_mlp_config(), device, data)?;
+    trainer.step()?;
+    pollster::block_on(trainer.test_logits(1))?;
+    gpu.start_profile();
+    for _ in 0..steps {
+        trainer.step()?;
+    }
+    let rows = gpu.take_profile();
+    let total: f64 = rows.iter().map(|r| r.seconds).sum();
+    let per_step = |x: f64| x / steps as f64;
+    println!("MLP 784-256-256-10 training step on {} ({steps} steps profiled)", gpu.summary());
+    println!(
+        "without profiling: {:.2} ms per step; profiled (every launch waited for): {:.2} ms per step, {:.0} dispatches per step\n",
+        1e3 * BENCH_BATCH as f64 / unprofiled,
+        1e3 * per_step(total),
+        per_step(rows.iter().map(|r| r.calls as f64).sum())
+    );
+    println!("| kernel | dispatches per step | ms per step | share | buffers bound per step |");
+    println!("|---|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {:.0} | {:.3} | {:.1} % | {:.2} MB |",
+            r.label,
+            per_step(r.calls as f64),
+            1e3 * per_step(r.seconds),
+            100.0 * r.seconds / total,
+            per_step(r.bytes as f64) / 1e6
+        );
+    }
     Ok(())
 }

@@ -82,10 +82,30 @@ pub fn run(quick: bool) -> Result<()> {
             let a = random(device, n, n, &mut rng)?;
             let b = random(device, n, n, &mut rng)?;
             let flop = 2.0 * (n as f64).powi(3);
-            let s = time_per_call(device, min_s, || tensor::matmul(&a, &b, false, false).map(drop))?;
-            let label = if matches!(device, Device::Cpu) { "matmul (ndarray dot)" } else { "matmul (tiled)" };
-            println!("| {name} | {label} {n}x{n}x{n} | {:.2} ms | {:.1} GFLOP/s |", s * 1e3, flop / s / 1e9);
-            if let Device::Gpu(_) = device {
+            let Device::Gpu(gpu) = device else {
+                let s = time_per_call(device, min_s, || tensor::matmul(&a, &b, false, false).map(drop))?;
+                println!(
+                    "| {name} | matmul (ndarray dot) {n}x{n}x{n} | {:.2} ms | {:.1} GFLOP/s |",
+                    s * 1e3,
+                    flop / s / 1e9
+                );
+                continue;
+            };
+            // the adapter's own choice first, then the other kernel (`Gpu::direct_matmul`)
+            let chosen = gpu.direct_matmul();
+            for direct in [chosen, !chosen] {
+                gpu.set_direct_matmul(direct);
+                let s = time_per_call(device, min_s, || tensor::matmul(&a, &b, false, false).map(drop))?;
+                let label = if direct { "direct" } else { "tiled" };
+                let note = if direct == chosen { ", used here" } else { "" };
+                println!(
+                    "| {name} | matmul ({label}{note}) {n}x{n}x{n} | {:.2} ms | {:.1} GFLOP/s |",
+                    s * 1e3,
+                    flop / s / 1e9
+                );
+            }
+            gpu.set_direct_matmul(chosen);
+            if n <= 1024 {
                 let s = time_per_call(device, min_s, || tensor::matmul_naive(&a, &b, false, false).map(drop))?;
                 println!("| {name} | matmul (naive) {n}x{n}x{n} | {:.2} ms | {:.1} GFLOP/s |", s * 1e3, flop / s / 1e9);
             }

@@ -38,9 +38,15 @@ fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     } else {
         p = p - hp.lr * hp.weight_decay * p;
     }
-    let m_new = hp.beta1 * m[i] + (1.0 - hp.beta1) * g;
-    let v_new = hp.beta2 * v[i] + (1.0 - hp.beta2) * g * g;
+    // moments below f32's smallest normal magnitude are stored as 0, as `cpu::adam` does
+    let m_new = flush(hp.beta1 * m[i] + (1.0 - hp.beta1) * g);
+    let v_new = flush(hp.beta2 * v[i] + (1.0 - hp.beta2) * g * g);
     m[i] = m_new;
     v[i] = v_new;
     param[i] = p - hp.lr * (m_new / hp.bias1) / (sqrt(v_new / hp.bias2) + hp.eps);
+}
+
+// 0 below f32's smallest normal magnitude (1.17549435e-38).
+fn flush(x: f32) -> f32 {
+    return select(x, 0.0, abs(x) < 1.17549435e-38);
 }

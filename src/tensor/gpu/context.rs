@@ -1,6 +1,7 @@
 //! [`Gpu`]: the wgpu device, queue and pipelines, created once; kernel launch and readback.
 
 use super::pool::{MemoryStats, Pool};
+use super::profile::Profile;
 use super::Kernels;
 use crate::error::{Error, Result};
 use std::cell::{Cell, RefCell};
@@ -59,6 +60,8 @@ pub(crate) struct Inner {
     pending: RefCell<Option<wgpu::CommandEncoder>>,
     pending_ops: Cell<u32>,
     device_error: Arc<Mutex<Option<String>>>,
+    pub(super) profile: RefCell<Option<Profile>>,
+    direct_matmul: Cell<bool>,
 }
 
 /// A handle to the GPU context; cloning is cheap and shares the device.
@@ -114,8 +117,10 @@ impl Gpu {
         });
         let kernels = Kernels::new(&device);
         let max_buffer_bytes = limits.max_buffer_size.min(limits.max_storage_buffer_binding_size);
+        let summary = AdapterSummary::new(&adapter.get_info());
         Ok(Gpu(Rc::new(Inner {
-            summary: AdapterSummary::new(&adapter.get_info()),
+            direct_matmul: Cell::new(summary.software),
+            summary,
             kernels,
             device,
             queue,
@@ -124,12 +129,24 @@ impl Gpu {
             pending: RefCell::new(None),
             pending_ops: Cell::new(0),
             device_error,
+            profile: RefCell::new(None),
         })))
     }
 
     /// Adapter name, type and backend.
     pub fn summary(&self) -> &AdapterSummary {
         &self.0.summary
+    }
+
+    /// Whether products run `matmul_direct.wgsl` (no workgroup memory) instead of the tiled `matmul.wgsl`: the
+    /// default on software adapters, where it is the faster of the two (docs/benchmarks.md).
+    pub fn direct_matmul(&self) -> bool {
+        self.0.direct_matmul.get()
+    }
+
+    /// Chooses the product kernel (the parity tests and `bpfree bench` run both).
+    pub fn set_direct_matmul(&self, direct: bool) {
+        self.0.direct_matmul.set(direct);
     }
 
     /// Largest tensor, in bytes, one buffer may hold on this adapter.
@@ -168,6 +185,8 @@ impl Gpu {
         workgroups: [u32; 3],
     ) {
         use wgpu::util::DeviceExt;
+        #[cfg(not(target_arch = "wasm32"))]
+        let started = self.profiling().then(std::time::Instant::now);
         let device = &self.0.device;
         let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(label),
@@ -190,6 +209,15 @@ impl Gpu {
             pass.set_bind_group(0, &bind_group, &[]);
             pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
         });
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(started) = started {
+            self.flush();
+            let _ = self.0.device.poll(wgpu::PollType::wait_indefinitely());
+            let bytes = params.len() as u64 + buffers.iter().map(|b| b.size()).sum::<u64>();
+            if let Some(profile) = self.0.profile.borrow_mut().as_mut() {
+                profile.add(label, started.elapsed().as_secs_f64(), bytes);
+            }
+        }
     }
 
     /// Runs `record` on the pending encoder; submits once enough ops have piled up.

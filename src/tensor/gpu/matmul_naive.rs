@@ -1,6 +1,6 @@
 //! Launcher of `matmul_naive.wgsl`, the untiled baseline of `matmul` (reference: `cpu::matmul`).
 
-use super::matmul::{tile_groups, MatmulDims};
+use super::matmul_dims::{tile_groups, MatmulDims};
 use super::{Gpu, GpuTensor};
 use crate::error::Result;
 

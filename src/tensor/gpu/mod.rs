@@ -6,12 +6,15 @@
 mod context;
 mod gat_dims;
 mod index;
+mod matmul_dims;
 mod pool;
+mod profile;
 mod tensor;
 
 pub use context::{AdapterSummary, Gpu};
 pub use index::GpuIndex;
 pub use pool::MemoryStats;
+pub use profile::KernelTime;
 pub use tensor::GpuTensor;
 
 /// Declares every launcher module (`NAME.rs`, re-exported here) with the kernels it launches, and builds their
@@ -74,6 +77,7 @@ kernels! {
     l2_normalize_rows => [l2_normalize_rows],
     l2_normalize_rows_backward => [l2_normalize_rows_backward],
     matmul => [matmul],
+    matmul_direct => [matmul_direct],
     matmul_naive => [matmul_naive],
     max_pool2x2 => [max_pool2x2],
     max_pool2x2_backward => [max_pool2x2_backward],

@@ -20,7 +20,12 @@ fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) g
         return;
     }
     let g = grad[i] + hp.weight_decay * param[i];
-    let vel = hp.momentum * velocity[i] + g;
+    let vel = flush(hp.momentum * velocity[i] + g); // as `cpu::sgd`
     velocity[i] = vel;
     param[i] = param[i] - hp.lr * vel;
+}
+
+// 0 below f32's smallest normal magnitude (1.17549435e-38).
+fn flush(x: f32) -> f32 {
+    return select(x, 0.0, abs(x) < 1.17549435e-38);
 }
