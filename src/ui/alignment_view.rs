@@ -54,12 +54,13 @@ pub fn AlignmentView() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let session = expect_context::<StoredValue<Session, LocalStorage>>();
     let canvas = NodeRef::<Canvas>::new();
+    // redrawn when the views change (once an epoch), not on every progress update of the state
+    let views = Memo::new(move |_| state.with(|s| s.ccl.clone()));
     Effect::new(move |_| {
-        state.with(|s| {
-            if let Some(el) = canvas.get() {
-                draw(&el, s);
-            }
-        });
+        let s = TrainState { ccl: views.get(), ..TrainState::default() };
+        if let Some(el) = canvas.get() {
+            draw(&el, &s);
+        }
     });
     // Pairs are every local loss but the last (the cross-entropy).
     let pairs = move || {

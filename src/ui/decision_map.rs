@@ -78,8 +78,11 @@ pub fn DecisionMapView() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let config = expect_context::<RwSignal<crate::config::RunConfig>>();
     let canvas = NodeRef::<Canvas>::new();
+    // redrawn when the map or the points change (once an epoch), not on every progress update of the state
+    let shown = Memo::new(move |_| state.with(|s| (s.map.clone(), s.points.clone(), s.plane)));
     Effect::new(move |_| {
-        let s = state.with(|s| TrainState { history: Vec::new(), ..s.clone() });
+        let (map, points, plane) = shown.get();
+        let s = TrainState { map, points, plane, ..TrainState::default() };
         let drawn = config.with(|c| c.data.drawn.clone());
         if let Some(el) = canvas.get() {
             draw(&el, &s, &drawn);

@@ -53,12 +53,13 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, s: &TrainState) -> Option<()> {
 pub fn DenoisingView() -> impl IntoView {
     let state = expect_context::<RwSignal<TrainState>>();
     let canvas = NodeRef::<Canvas>::new();
+    // redrawn when the views change (once an epoch), not on every progress update of the state
+    let views = Memo::new(move |_| state.with(|s| s.noprop.clone()));
     Effect::new(move |_| {
-        state.with(|s| {
-            if let Some(el) = canvas.get() {
-                draw(&el, s);
-            }
-        });
+        let s = TrainState { noprop: views.get(), ..TrainState::default() };
+        if let Some(el) = canvas.get() {
+            draw(&el, &s);
+        }
     });
     // the text alternative: the share of the shown test images whose true class is most likely, step by step
     let description = move || {

@@ -264,12 +264,13 @@ pub fn App() -> impl IntoView {
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| address_bar::write_location(&config.get(), &classroom.get_value()));
 
-    let loss_series = Signal::derive(move || state.with(chart_series::losses));
-    let accuracy_series = Signal::derive(move || state.with(chart_series::accuracies));
-    let chart_epochs = Signal::derive(move || state.with(|s| s.history.iter().map(|m| m.epoch).collect::<Vec<_>>()));
+    // Memos: a view redraws when its own data changes (once an epoch), not on every progress update of the state.
+    let loss_series = memo(move || state.with(chart_series::losses));
+    let accuracy_series = memo(move || state.with(chart_series::accuracies));
+    let chart_epochs = memo(move || state.with(|s| s.history.iter().map(|m| m.epoch).collect::<Vec<_>>()));
 
     const COLORS: [&str; 8] = ["#1a73e8", "#e8710a", "#188038", "#d93025", "#9334e6", "#12b5cb", "#f9ab00", "#5f6368"];
-    let local_series = Signal::derive(move || {
+    let local_series = memo(move || {
         state.with(|s| {
             s.loss_names
                 .iter()
@@ -284,8 +285,8 @@ pub fn App() -> impl IntoView {
     let has_local = move || state.with(|s| !s.loss_names.is_empty());
     let is_graph = move || state.with(|s| s.graph.is_some());
     let is_image = move || state.with(|s| s.image);
-    let samples = Signal::derive(move || state.with(|s| s.gallery.clone()));
-    let prototypes = Signal::derive(move || {
+    let samples = memo(move || state.with(|s| s.gallery.clone()));
+    let prototypes = memo(move || {
         state.with(|s| {
             let shape = s.gallery.as_ref().map(|g| g.shape)?;
             let views = s.ccl.as_ref()?;
@@ -296,7 +297,7 @@ pub fn App() -> impl IntoView {
     });
     let has_ccl = move || state.with(|s| s.ccl.is_some());
     let has_noprop = move || state.with(|s| s.noprop.is_some());
-    let embeddings = Signal::derive(move || {
+    let embeddings = memo(move || {
         state.with(|s| {
             let views = s.noprop.as_ref()?;
             let image = s.gallery.as_ref().map(|g| g.shape)?;
@@ -307,7 +308,7 @@ pub fn App() -> impl IntoView {
             Some(Gallery::new(shape, &views.embedding, (0..classes as u32).collect(), names))
         })
     });
-    let reconstructions = Signal::derive(move || state.with(|s| s.reconstructions.clone()));
+    let reconstructions = memo(move || state.with(|s| s.reconstructions.clone()));
     let has_reconstructions = move || state.with(|s| s.reconstructions.is_some());
     let loading = move || state.with(|s| s.loading.clone());
 
@@ -369,4 +370,9 @@ pub fn App() -> impl IntoView {
         </footer>
         </div>
     }
+}
+
+/// A derived signal that notifies only when its value changes (a `Memo`), as a `Signal` for the components.
+fn memo<T: Clone + PartialEq + Send + Sync + 'static>(f: impl Fn() -> T + Send + Sync + 'static) -> Signal<T> {
+    Memo::new(move |_| f()).into()
 }

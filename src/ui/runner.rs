@@ -239,6 +239,7 @@ impl PageRun for Trainer {
             return Ok(Slice { update: Some(update), stop: one_batch });
         }
         let metrics = self.end_epoch().await?;
+        next_frame().await; // the views in a task of their own: epoch ends were the page's longest tasks
         let map = self.decision_map(MAP_RESOLUTION).await.ok();
         image_views(self, state).await?;
         let memory = match self.device() {

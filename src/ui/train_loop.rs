@@ -23,6 +23,7 @@ async fn train_loop<R: PageRun>(
     one_epoch: bool,
 ) -> Result<()> {
     let current = || session.inner().borrow().generation == generation;
+    let mut first = true;
     loop {
         if !state.with_untracked(|s| s.running) || !current() {
             return Ok(());
@@ -30,6 +31,12 @@ async fn train_loop<R: PageRun>(
         let mut run = R::take(session, cfg, probe, state).await?;
         if !current() {
             return Ok(());
+        }
+        if std::mem::take(&mut first) {
+            // building the run and its first slice in separate tasks: the click on Train stays short
+            run.store(&mut session.inner().borrow_mut());
+            next_frame().await;
+            continue;
         }
         let started = now_ms();
         let slice = match run.slice(cfg, state, one_epoch).await {

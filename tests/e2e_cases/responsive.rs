@@ -9,7 +9,14 @@ use serde_json::json;
 use std::path::Path;
 
 const OBSERVE: &str = "window.__long = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) \
-     window.__long.push(e.duration); }).observe({type: 'longtask'}); return null;";
+     window.__long.push(e.duration); }).observe({type: 'longtask'}); \
+     window.__worst = null; try { new PerformanceObserver((list) => { for (const e of list.getEntries()) { \
+     if (!window.__worst || e.duration > window.__worst.duration) { window.__worst = { duration: e.duration, \
+     blocking: e.blockingDuration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0, \
+     layout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0, \
+     scripts: e.scripts.map((x) => `${x.invoker} ${Math.round(x.duration)} ms (forced layout \
+     ${Math.round(x.forcedStyleAndLayoutDuration)} ms)`) }; } } }).observe({type: 'long-animation-frame'}); } \
+     catch (e) {} return null;";
 
 /// Clicks Pause and records, in `window.__pauseMs`, the milliseconds until the button reads "Train" again.
 const PAUSE: &str = "const b = document.getElementById('train-button'); const t = performance.now(); \
@@ -56,6 +63,8 @@ fn the_page_stays_responsive_while_it_trains() {
             s.epoch(),
             long.len()
         );
+        // where the longest frame went (Long Animation Frames: the scripts that ran, rendering, forced layout)
+        println!("  the longest animation frame: {}", s.script("return JSON.stringify(window.__worst);"));
         assert!(pause < 2000.0, "{what}: Pause took {pause} ms");
     }
     assert_eq!(s.script("return window.__bpfreeErrors;"), json!([]), "console errors in the page");
