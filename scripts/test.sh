@@ -29,9 +29,9 @@ step "native tests (wgpu on the Vulkan adapter: lavapipe without a GPU)"
 cargo test
 
 step "wasm tests in headless Chromium (WebGPU required)"
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web --test web_bench
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web --test web_bench --test web_worker
 step "wasm tests in headless Firefox (no WebGPU: the CPU fallback)"
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web --test web_worker
 
 step "trunk build --release"
 trunk build --release

@@ -2,6 +2,11 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // the same module runs the training worker (www/worker.js), which has no document: it starts there through
+    // `bpfreeWorker` instead
+    if web_sys::window().is_none() {
+        return;
+    }
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(bpfree::ui::App);
     // the app is up: the loading line of index.html goes

@@ -9,10 +9,10 @@ use crate::error::Result;
 use crate::rng::Rng;
 
 /// One timed product `m x k` times `k x n`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timing {
     /// "a 2-D toy's layer".
-    pub what: &'static str,
+    pub what: std::borrow::Cow<'static, str>,
     /// `[m, k, n]`.
     pub shape: [usize; 3],
     /// Milliseconds per product on the CPU path.
@@ -30,7 +30,7 @@ impl Timing {
 }
 
 /// What the self-test measured.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SelfTest {
     /// Largest difference between the adapter's product and the CPU's, relative to the largest value.
     pub relative_error: f32,
@@ -120,7 +120,7 @@ pub async fn self_test(gpu: &Gpu, now: &dyn Fn() -> f64) -> Result<SelfTest> {
         let scale = cpu.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
         let diff = cpu.iter().zip(&on_gpu).fold(0.0f32, |m, (x, y)| m.max((x - y).abs()));
         relative_error = relative_error.max(if cpu.len() == on_gpu.len() { diff / scale } else { f32::INFINITY });
-        timings.push(Timing { what, shape, cpu_ms, gpu_ms });
+        timings.push(Timing { what: what.into(), shape, cpu_ms, gpu_ms });
     }
     let [small, large]: [Timing; 2] = timings.try_into().map_err(|_| crate::error::Error::Gpu("self-test".into()))?;
     Ok(SelfTest { relative_error, timings: [small, large] })
@@ -131,7 +131,12 @@ mod tests {
     use super::*;
 
     fn test(error: f32, small: (f64, Option<f64>), large: (f64, Option<f64>)) -> SelfTest {
-        let t = |what, (cpu_ms, gpu_ms)| Timing { what, shape: [1, 1, 1], cpu_ms, gpu_ms };
+        let t = |what, (cpu_ms, gpu_ms)| Timing {
+            what: std::borrow::Cow::Borrowed(what),
+            shape: [1, 1, 1],
+            cpu_ms,
+            gpu_ms,
+        };
         SelfTest { relative_error: error, timings: [t("small", small), t("large", large)] }
     }
 

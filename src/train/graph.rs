@@ -17,7 +17,7 @@ use crate::train::EpochMetrics;
 use std::sync::Arc;
 
 /// The result of one finished stage: the model of `layers` layers with the restored best weights.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DepthResult {
     /// Layers of the evaluated model.
     pub layers: usize,

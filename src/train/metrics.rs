@@ -1,10 +1,10 @@
 //! What one epoch measured, which epoch a run reports, and when a run has diverged.
 
 use crate::config::Selection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Metrics of one finished epoch.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochMetrics {
     /// Epochs finished (1 for the first).
     pub epoch: usize,

@@ -44,7 +44,7 @@ pub type YieldFn = std::rc::Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Fu
 pub const TRAIN_EVAL_LIMIT: usize = 10_000;
 
 /// Class-1 (or per-class) probabilities on a grid over the plane, for the decision map.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DecisionMap {
     /// Cells per side.
     pub resolution: usize,

@@ -6,7 +6,7 @@ use crate::error::Result;
 use ndarray::Array2;
 
 /// What the page shows of a counter-current learner (docs/algorithms/ccl.md).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CclViews {
     /// Pair shown by `alignment` (0 = the input pair `(x, c_0)`).
     pub layer: usize,
@@ -19,7 +19,7 @@ pub struct CclViews {
 }
 
 /// What the page shows of a NoProp model: the denoising trajectory and the label embedding.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NoPropViews {
     /// Per step of the sampler (the T blocks of DT; evenly spaced checkpoints of CT/FM), `rows x classes`
     /// class probabilities of the first test images.

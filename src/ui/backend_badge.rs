@@ -10,6 +10,16 @@ pub fn BackendBadge() -> impl IntoView {
     let adapter = expect_context::<RwSignal<AdapterProbe>>();
     let state = expect_context::<RwSignal<TrainState>>();
     let tested = expect_context::<super::session::SelfTestResult>();
+    let session = expect_context::<super::session::SessionHandle>();
+    // where the training runs: a worker keeps the page free while it trains (read when a run starts: a worker
+    // that fails falls back to the page's own thread)
+    let thread = move || {
+        if session.with_value(|s| s.worker().is_some()) {
+            ", in a background worker"
+        } else {
+            ", on the page's thread"
+        }
+    };
     let adapter_text = move || match adapter.get() {
         None => "Looking for a WebGPU adapter…".to_string(),
         Some(Ok(s)) if s.software => format!("WebGPU: {} — a software adapter", s.name),
@@ -26,7 +36,7 @@ pub fn BackendBadge() -> impl IntoView {
                 };
                 view! { <span id="self-test">" · " {text}</span> }
             })}
-            {move || state.with(|s| s.device.clone()).map(|d| view! { <span id="run-device">" · running on " {d}</span> })}
+            {move || state.with(|s| s.device.clone()).map(|d| view! { <span id="run-device">" · running on " {d} {thread()}</span> })}
         </div>
     }
 }

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 const CACHE: &str = "bpfree-data-v1";
 
 async fn open() -> Option<web_sys::Cache> {
-    let caches = web_sys::window()?.caches().ok()?;
+    let caches = super::global::caches()?;
     JsFuture::from(caches.open(CACHE)).await.ok()?.dyn_into().ok()
 }
 
@@ -99,7 +99,7 @@ pub fn DataCacheNote() -> impl IntoView {
     });
     let forget = move |_| {
         spawn_local(async move {
-            if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) {
+            if let Some(caches) = super::global::caches() {
                 let _ = JsFuture::from(caches.delete(CACHE)).await;
             }
             note.set(summary().await);

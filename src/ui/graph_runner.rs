@@ -143,7 +143,7 @@ async fn take_trainer(
     state.update(|s| {
         s.loading = None;
         s.device = Some(device_text);
-        s.backend = Some(backend);
+        s.backend = Some(backend.to_string());
         s.parameters = parameters;
         s.loss_names = GraphEpoch::loss_names(cfg);
     });

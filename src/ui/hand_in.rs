@@ -38,7 +38,7 @@ pub fn own_curve(state: &TrainState) -> Vec<(usize, f32, f32)> {
 fn document(cfg: &RunConfig, s: &TrainState) -> serde_json::Value {
     let client = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
     let env = Environment {
-        backend: s.backend.unwrap_or("none").to_string(),
+        backend: s.backend.clone().unwrap_or_else(|| "none".into()),
         device: s.device.clone().unwrap_or_default(),
         client,
     };

@@ -56,13 +56,38 @@ fn x(i: usize, points: usize) -> f32 {
     PAD + i as f32 * (WIDTH - 2.0 * PAD) / (points.max(2) - 1) as f32
 }
 
+/// Points drawn per series at most: a long run (a 2-D set trains hundreds of epochs a second) is drawn as the
+/// lowest and highest value of each of `MAX_POINTS / 2` runs of epochs, which looks the same at this width.
+const MAX_POINTS: usize = 600;
+
+/// The points of `values` to draw, by index: all of them, or each bucket's lowest and highest in order.
+fn decimate(values: &[f32]) -> Vec<usize> {
+    let n = values.len();
+    if n <= MAX_POINTS {
+        return (0..n).collect();
+    }
+    let buckets = MAX_POINTS / 2;
+    let mut out = Vec::with_capacity(MAX_POINTS);
+    for b in 0..buckets {
+        let (start, end) = (b * n / buckets, (b + 1) * n / buckets);
+        let finite = (start..end).filter(|&i| values[i].is_finite());
+        let lo = finite.clone().min_by(|&i, &j| values[i].total_cmp(&values[j]));
+        let hi = finite.max_by(|&i, &j| values[i].total_cmp(&values[j]));
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            out.extend(if lo <= hi { [lo, hi] } else { [hi, lo] });
+        }
+    }
+    out.dedup();
+    out
+}
+
 /// SVG `points` of `values` on `scale`.
 fn polyline(values: &[f32], points: usize, scale: Scale) -> String {
-    values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite() && (!scale.log || **v > 0.0)) // missing points (a layer not trained yet) are skipped
-        .map(|(i, v)| format!("{:.1},{:.1}", x(i, points), scale.y(*v)))
+    decimate(values)
+        .into_iter()
+        .map(|i| (i, values[i]))
+        .filter(|(_, v)| v.is_finite() && (!scale.log || *v > 0.0)) // missing points (a layer not trained yet) are skipped
+        .map(|(i, v)| format!("{:.1},{:.1}", x(i, points), scale.y(v)))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -15,6 +15,7 @@ mod decision_map;
 mod denoising_view;
 mod draw_points;
 mod error_banner;
+mod global;
 mod goal;
 mod graph_controls;
 mod graph_runner;
@@ -29,6 +30,7 @@ mod page_run;
 mod pixels;
 mod presets_gallery;
 mod progress;
+pub mod protocol;
 mod run_buttons;
 mod runner;
 mod session;
@@ -36,6 +38,9 @@ mod settings;
 mod train_loop;
 mod upload;
 mod weights_io;
+pub mod worker_host;
+mod worker_link;
+mod worker_port;
 
 use crate::share::classroom::Classroom;
 use crate::train::{CclViews, DecisionMap, DepthResult, EpochMetrics, NoPropViews};
@@ -71,7 +76,7 @@ pub struct TrainState {
     /// The device of the current run, e.g. "WebGPU: ..." or "CPU".
     pub device: Option<String>,
     /// The current run's backend, `cpu` or `gpu` (for its results file).
-    pub backend: Option<&'static str>,
+    pub backend: Option<String>,
     /// The run diverged and is paused at its last good weights: a new learning rate continues it (no reset).
     pub diverged: bool,
     /// A handed-in results file shown beside the run ("Import results").
@@ -128,7 +133,7 @@ pub struct TrainState {
 }
 
 /// A graph to draw and describe, with the model's latest predictions.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GraphPicture {
     /// Nodes.
     pub nodes: usize,
@@ -164,7 +169,7 @@ impl GraphPicture {
 }
 
 /// Images to draw, each scaled to `[0, 1]`, with labels and optional predictions.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Gallery {
     /// `[channels, height, width]`.
     pub shape: [usize; 3],
@@ -259,7 +264,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     provide_context(adapter);
     provide_context(session);
-    session::probe_adapter(session, adapter, tested);
+    // training runs in a worker when one starts (the worker probes the adapter); else on this thread
+    if !worker_link::start(session, state, adapter, tested, config) {
+        session::probe_adapter(session, adapter, tested);
+    }
     train_loop::show_dataset(session, state, &config.get_untracked());
     // Keep the address bar in sync with the config, so the URL is always a link that replays this run.
     Effect::new(move |_| address_bar::write_location(&config.get(), &classroom.get_value()));

@@ -19,7 +19,7 @@ pub fn RunButtons() -> impl IntoView {
     let spent = move || state.with(|s| s.finished);
     let on_train = move |_| {
         if running() {
-            state.update(|s| s.running = false);
+            train_loop::pause(session, state);
         } else {
             train_loop::run(session, state, config.get_untracked(), adapter.get_untracked(), false);
         }

@@ -134,7 +134,7 @@ async fn take_trainer(
     let reconstructs = trainer.algorithm().reconstructs();
     state.update(|s| {
         s.device = Some(device_text);
-        s.backend = Some(backend);
+        s.backend = Some(backend.to_string());
         s.parameters = parameters;
         s.loss_names = names;
         s.reconstructs = reconstructs;
@@ -297,6 +297,10 @@ impl PageRun for Trainer {
 
 /// Recomputes the image and CCL views now (e.g. after choosing another layer pair), if a trainer is idle.
 pub fn refresh_views(session: SessionHandle, state: RwSignal<TrainState>) {
+    if let Some(link) = super::session::worker(session) {
+        link.post(&super::protocol::Command::RefreshViews { layer: state.with_untracked(|s| s.alignment_layer) });
+        return;
+    }
     if state.with_untracked(|s| s.running) {
         return; // the loop refreshes them after the epoch
     }

@@ -1,6 +1,7 @@
 //! The page's session and its browser helpers: the non-`Send` state (GPU context, trainers, fetched files) that
 //! lives outside the signals, fetching data files, timing, animation frames and choosing the device.
 
+use super::global::{scope, Scope};
 use super::AdapterProbe;
 use crate::data::{DataFiles, Dataset};
 use crate::error::{Error, Result};
@@ -36,12 +37,25 @@ pub(super) struct SessionInner {
     pub(super) dataset: Option<(String, Arc<Dataset>)>,
     /// The parsed graph of the current config, keyed by its id.
     pub(super) graph: Option<(String, Rc<crate::data::Graph>)>,
+    /// On the page: the worker that trains for it (`None`: the page trains on its own thread, as the worker
+    /// itself does).
+    pub(super) worker: Option<Rc<super::worker_port::WorkerLink>>,
 }
 
 impl Session {
     pub(super) fn inner(&self) -> &RefCell<SessionInner> {
         &self.0
     }
+
+    /// The worker that trains for the page, if it has one.
+    pub(super) fn worker(&self) -> Option<Rc<super::worker_port::WorkerLink>> {
+        self.0.borrow().worker.clone()
+    }
+}
+
+/// The worker that trains for the page, if it has one.
+pub(super) fn worker(session: SessionHandle) -> Option<Rc<super::worker_port::WorkerLink>> {
+    session.with_value(Session::worker)
 }
 
 /// Fetches the `missing` files of dataset `info` into the session, saying in `state.loading` how many bytes of how
@@ -95,10 +109,13 @@ pub(super) async fn fetch_bytes(path: &str, progress: &dyn Fn(u64)) -> Result<Ve
         super::data_cache::drop_entry(&url).await; // a damaged or stale copy: fetch it again
     }
     let fail = |detail: String| Error::Data { path: url.clone(), detail };
-    let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
-    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .map_err(|e| fail(format!("network error: {e:?}")))?;
+    let request = match scope() {
+        Some(Scope::Window(w)) => w.fetch_with_str(&url),
+        Some(Scope::Worker(w)) => w.fetch_with_str(&url),
+        None => return Err(fail("neither a page nor a worker".into())),
+    };
+    let response =
+        wasm_bindgen_futures::JsFuture::from(request).await.map_err(|e| fail(format!("network error: {e:?}")))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response".into()))?;
     if !response.ok() {
         return Err(fail(format!("HTTP {} {}", response.status(), response.status_text())));
@@ -160,16 +177,34 @@ pub(super) fn wasm_memory_left() -> Option<u64> {
 }
 
 thread_local! {
-    /// The page's GPU context, for [`memory_stats`].
+    /// The GPU context of this thread (the page's or the worker's), for [`memory_stats`].
     static STATS_GPU: RefCell<Option<Gpu>> = const { RefCell::new(None) };
+    /// On the page: the worker's last report of its heap and device memory.
+    static WORKER_MEMORY: std::cell::Cell<Option<(u64, crate::tensor::MemoryStats)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// This thread's WebAssembly heap, and the device memory its tensors hold (for the worker's reports).
+pub(super) fn worker_memory() -> (u64, crate::tensor::MemoryStats) {
+    let heap = wasm_memory_left().map_or(0, |left| (4u64 << 30) - left);
+    (heap, STATS_GPU.with(|g| g.borrow().as_ref().map(Gpu::memory)).unwrap_or_default())
+}
+
+pub(super) fn set_worker_memory(heap: u64, device: crate::tensor::MemoryStats) {
+    WORKER_MEMORY.with(|m| m.set(Some((heap, device))));
 }
 
 /// The page's memory, for the long-session test and anyone curious (`window.wasmBindings.bpfreeMemory()` in the
-/// console): `{wasmHeap, deviceLive, devicePooled}` in bytes (device bytes 0 without WebGPU).
+/// console): `{wasmHeap, deviceLive, devicePooled}` in bytes (device bytes 0 without WebGPU). With a training
+/// worker, the heap is the page's and the worker's together and the device memory the worker's, as last reported.
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = bpfreeMemory)]
 pub fn memory_stats() -> js_sys::Object {
-    let heap = wasm_memory_left().map_or(0.0, |left| ((4u64 << 30) - left) as f64);
-    let device = STATS_GPU.with(|g| g.borrow().as_ref().map(Gpu::memory)).unwrap_or_default();
+    let (mut heap, mut device) = worker_memory();
+    if let Some((worker_heap, worker_device)) = WORKER_MEMORY.with(std::cell::Cell::get) {
+        heap += worker_heap;
+        device = worker_device;
+    }
+    let heap = heap as f64;
     let out = js_sys::Object::new();
     for (key, value) in
         [("wasmHeap", heap), ("deviceLive", device.live_bytes as f64), ("devicePooled", device.pooled_bytes as f64)]
@@ -204,25 +239,86 @@ pub(super) fn file_stem(cfg: &crate::config::RunConfig) -> String {
 pub(super) type SessionHandle = StoredValue<Session, LocalStorage>;
 
 pub(super) fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    let performance = match scope() {
+        Some(Scope::Window(w)) => w.performance(),
+        Some(Scope::Worker(w)) => w.performance(),
+        None => None,
+    };
+    performance.map_or(0.0, |p| p.now())
+}
+
+/// This thread's channel to itself, and the tasks waiting for their message on it, oldest first. One channel
+/// for the thread's life: a channel made per wait could be collected with its message still queued (nothing in
+/// JavaScript refers to it), and then the wait would never end.
+struct SelfChannel {
+    channel: web_sys::MessageChannel,
+    waiting: Rc<RefCell<std::collections::VecDeque<js_sys::Function>>>,
+    _on_message: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+thread_local! {
+    static SELF_CHANNEL: Option<SelfChannel> = {
+        let channel = web_sys::MessageChannel::new().ok();
+        channel.map(|channel| {
+            let waiting: Rc<RefCell<std::collections::VecDeque<js_sys::Function>>> = Rc::default();
+            let queue = waiting.clone();
+            let on_message = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                let next = queue.borrow_mut().pop_front();
+                if let Some(resolve) = next {
+                    let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            });
+            channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            SelfChannel { channel, waiting, _on_message: on_message }
+        })
+    };
+}
+
+/// What "the next frame" is in the training worker (set by [`super::worker_host`]): the page having drawn the
+/// epochs trained so far.
+pub(super) type FrameHook = Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>;
+
+thread_local! {
+    static FRAME_HOOK: RefCell<Option<FrameHook>> = const { RefCell::new(None) };
+}
+
+pub(super) fn set_frame_hook(hook: FrameHook) {
+    FRAME_HOOK.with(|h| *h.borrow_mut() = Some(hook));
+}
+
+/// Resolves as soon as the event loop has run once (a message to ourselves: a task, not throttled like timers
+/// in hidden tabs), so that messages that came meanwhile (Pause, Reset) are handled.
+pub(super) async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let queued = SELF_CHANNEL.with(|c| {
+            let c = c.as_ref()?;
+            c.channel.port2().post_message(&wasm_bindgen::JsValue::NULL).ok()?;
+            // the message is delivered in a later task, so the resolver is queued in time
+            c.waiting.borrow_mut().push_back(resolve.clone());
+            Some(())
+        });
+        if queued.is_none() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Resolves at the next animation frame — or, in a hidden tab (which gets no animation frames, and whose timers
 /// run at most once a second), as soon as the event loop has run, so that training goes on in a background tab.
 /// A frame that never comes because the tab was hidden while waiting gives way after [`FRAME_FALLBACK_MS`].
+/// In the worker, which draws nothing, it resolves once the page has drawn every finished epoch (so a 2-D run,
+/// whose epochs take a millisecond, shows each one, as on the page) and the event loop has turned.
 pub(super) async fn next_frame() {
+    let window = match scope() {
+        Some(Scope::Window(w)) if !w.document().is_some_and(|d| d.hidden()) => w,
+        Some(Scope::Worker(_)) => match FRAME_HOOK.with(|h| h.borrow().clone()) {
+            Some(hook) => return hook().await,
+            None => return next_task().await,
+        },
+        _ => return next_task().await,
+    };
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let Some(window) = web_sys::window() else { return };
-        let hidden = window.document().is_some_and(|d| d.hidden());
-        if hidden {
-            // a message to ourselves: a task on the event loop, not throttled like timers in hidden tabs
-            if let Ok(channel) = web_sys::MessageChannel::new() {
-                channel.port1().set_onmessage(Some(&resolve));
-                if channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok() {
-                    return;
-                }
-            }
-        }
         let _ = window.request_animation_frame(&resolve);
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FRAME_FALLBACK_MS);
     });

@@ -1,10 +1,12 @@
 //! The page's one training loop, shared by every kind of run ([`PageRun`]: 2-D sets and images, graphs): it takes
 //! the run out of the session, trains a slice, applies what the slice learned to the page's state unless a Reset
 //! came meanwhile, puts the run back and waits for the next animation frame, so the page never freezes. Also the
-//! entry points the controls call: show a dataset, train, step, reset.
+//! entry points the controls call: show a dataset, train, step, pause, reset. On a page with a training worker
+//! ([`super::worker_link`]) they send the worker the command instead, and the worker runs this same code.
 
 use super::page_run::PageRun;
-use super::session::{next_frame, now_ms, Session, SessionHandle};
+use super::protocol::{Command, Controls};
+use super::session::{next_frame, now_ms, worker, Session, SessionHandle};
 use super::{graph_runner, runner, AdapterProbe, TrainState};
 use crate::config::RunConfig;
 use crate::data::{dataset_info, DatasetKind};
@@ -50,7 +52,7 @@ async fn train_loop<R: PageRun>(
                 state.update(|s| {
                     s.error = Some(message);
                     s.device = Some("CPU (after a GPU error)".into());
-                    s.backend = Some("cpu");
+                    s.backend = Some("cpu".into());
                 });
                 fresh.store(&mut session.inner().borrow_mut());
                 continue;
@@ -84,6 +86,10 @@ pub fn run(session: SessionHandle, state: RwSignal<TrainState>, cfg: RunConfig, 
         s.running = true;
         s.error = None;
     });
+    if let Some(link) = worker(session) {
+        link.post_write(&Command::Train { cfg, one_epoch, controls: state.with_untracked(Controls::of) });
+        return;
+    }
     spawn_local(async move {
         let session = session.get_value();
         let generation = session.inner().borrow().generation;
@@ -101,8 +107,29 @@ pub fn run(session: SessionHandle, state: RwSignal<TrainState>, cfg: RunConfig, 
     });
 }
 
+/// Pauses the run after the slice in progress.
+pub fn pause(session: SessionHandle, state: RwSignal<TrainState>) {
+    state.update(|s| s.running = false);
+    if let Some(link) = worker(session) {
+        link.post_write(&Command::Pause);
+    }
+}
+
 /// Shows `cfg`'s dataset (before any training) and clears the results.
 pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    clear_results(state, cfg);
+    if let Some(link) = worker(session) {
+        let controls = state.with_untracked(Controls::of);
+        link.post(&Command::Show { cfg: cfg.clone(), generation: link.next_generation(), controls });
+    } else if is_graph(cfg) {
+        graph_runner::show_graph(session, state, cfg);
+    } else {
+        runner::show_vectors(session, state, cfg);
+    }
+}
+
+/// Clears the results of the run before.
+fn clear_results(state: RwSignal<TrainState>, cfg: &RunConfig) {
     let image = dataset_info(&cfg.dataset).is_ok_and(|d| d.kind == DatasetKind::Image);
     state.update(|s| {
         s.graph = None;
@@ -128,15 +155,11 @@ pub fn show_dataset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &R
         s.plane = None;
         s.image = image;
     });
-    if is_graph(cfg) {
-        graph_runner::show_graph(session, state, cfg);
-    } else {
-        runner::show_vectors(session, state, cfg);
-    }
 }
 
 /// Drops the runs and the results; the next Train starts over from `cfg`.
 pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfig) {
+    let link = worker(session);
     session.with_value(|s| {
         let mut inner = s.inner().borrow_mut();
         inner.trainer = None;
@@ -154,5 +177,11 @@ pub fn reset(session: SessionHandle, state: RwSignal<TrainState>, cfg: &RunConfi
         s.demo = false;
         s.compare_when_done = false;
     });
-    show_dataset(session, state, cfg);
+    match link {
+        Some(link) => {
+            clear_results(state, cfg);
+            link.post(&Command::Reset { cfg: cfg.clone(), generation: link.next_generation() });
+        }
+        None => show_dataset(session, state, cfg),
+    }
 }

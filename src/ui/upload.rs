@@ -195,11 +195,16 @@ async fn read_graph(
     Ok((json, bin, describe_graph(&graph)))
 }
 
-/// Keeps the upload in the session (replacing an earlier one) and switches the run to it.
-fn adopt(session: &Session, files: Vec<(&str, Vec<u8>)>) {
+/// Keeps the upload in the session (replacing an earlier one), or sends it to the worker that trains.
+pub(super) fn adopt(session: &Session, files: Vec<(String, Vec<u8>)>) {
+    if let Some(link) = session.worker() {
+        let files = files.into_iter().map(|(path, bytes)| super::protocol::Upload { path, bytes }).collect();
+        link.post(&super::protocol::Command::Adopt { files });
+        return;
+    }
     let mut inner = session.inner().borrow_mut();
     for (path, bytes) in files {
-        inner.files.insert(path.to_string(), bytes);
+        inner.files.insert(path, bytes);
     }
     inner.dataset = None; // parsed from the earlier upload
     inner.graph = None;
@@ -236,7 +241,7 @@ pub fn UploadPanel() -> impl IntoView {
             match read_graph(n, e, l, f).await {
                 Ok((json, bin, summary)) => {
                     session.with_value(|s| {
-                        adopt(s, vec![(UPLOADED_GRAPH_FILES[0], json), (UPLOADED_GRAPH_FILES[1], bin)])
+                        adopt(s, vec![(UPLOADED_GRAPH_FILES[0].into(), json), (UPLOADED_GRAPH_FILES[1].into(), bin)])
                     });
                     status.set(Some(Ok(format!("Your graph: {summary}. Split 64/16/20 with the run's seed."))));
                     use_dataset("my-graph");
@@ -254,7 +259,7 @@ pub fn UploadPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match read_images(chosen, status).await {
                 Ok((bytes, summary)) => {
-                    session.with_value(|s| adopt(s, vec![(UPLOADED_IMAGES_FILE, bytes)]));
+                    session.with_value(|s| adopt(s, vec![(UPLOADED_IMAGES_FILE.into(), bytes)]));
                     status.set(Some(Ok(format!(
                         "Your images: {summary}. Split with the run's seed: 20 % test, then validation from the rest."
                     ))));

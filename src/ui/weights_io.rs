@@ -2,14 +2,26 @@
 //! Hugging Face's `safetensors`); "Import weights…" reads one back: the page switches to the run that made it (the
 //! file's link) and the next Train or Step continues from its weights. Names, shapes: docs/weights.md.
 
+use super::protocol::{Command, File};
 use super::{train_loop, Session, TrainState};
 use crate::config::RunConfig;
 use crate::share::weights::{from_safetensors, to_safetensors, MAX_WEIGHTS_BYTES};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Reads the paused run's weights and offers them as a download.
+/// Reads the paused run's weights (here or in the worker) and offers them as a download.
 async fn export(session: Session, cfg: RunConfig) -> Result<String, String> {
+    let file = match session.worker() {
+        Some(link) => link.export(cfg).await?,
+        None => export_file(session, cfg).await?,
+    };
+    let part = js_sys::Uint8Array::from(file.bytes.as_slice());
+    super::session::download_part(&file.name, "application/octet-stream", &part)?;
+    Ok(file.note)
+}
+
+/// The paused run's weights as a safetensors file.
+pub(super) async fn export_file(session: Session, cfg: RunConfig) -> Result<File, String> {
     let kept = session.inner().borrow_mut().trainer.take();
     let weights = match kept {
         Some(mut trainer) => {
@@ -29,9 +41,15 @@ async fn export(session: Session, cfg: RunConfig) -> Result<String, String> {
     let weights = weights.map_err(|e| format!("Export weights: {e}"))?;
     let bytes = to_safetensors(&weights, &cfg).map_err(|e| format!("Export weights: {e}"))?;
     let name = format!("{}.safetensors", super::session::file_stem(&cfg));
-    let part = js_sys::Uint8Array::from(bytes.as_slice());
-    super::session::download_part(&name, "application/octet-stream", &part)?;
-    Ok(format!("Saved {name}: {} tensors, {} bytes.", weights.tensors.len() + weights.host.len(), bytes.len()))
+    let note = format!("Saved {name}: {} tensors, {} bytes.", weights.tensors.len() + weights.host.len(), bytes.len());
+    Ok(File { name, bytes, note })
+}
+
+/// Keeps the weights in `bytes` (a safetensors file named `name`) for the next run built.
+pub(super) fn keep_weights(session: &Session, name: String, bytes: &[u8]) -> Result<(), String> {
+    let read = from_safetensors(bytes).map_err(|e| format!("{name}: {e}"))?;
+    session.inner().borrow_mut().pending_weights = Some((name, read.weights));
+    Ok(())
 }
 
 /// Reads a weights file; switches to its run and keeps the weights for the next trainer.
@@ -60,7 +78,10 @@ async fn import(
     config.set(cfg.clone());
     train_loop::reset(handle, state, &cfg);
     let count = read.weights.tensors.len() + read.weights.host.len();
-    session.inner().borrow_mut().pending_weights = Some((name.clone(), read.weights));
+    match session.worker() {
+        Some(link) => link.post(&Command::ImportWeights { name: name.clone(), bytes }),
+        None => session.inner().borrow_mut().pending_weights = Some((name.clone(), read.weights)),
+    }
     Ok(format!(
         "Loaded {name} ({count} tensors) for {} on {}: Train or Step continues from these weights.",
         cfg.algorithm, cfg.dataset

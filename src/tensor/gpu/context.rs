@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 const OPS_PER_SUBMIT: u32 = 256;
 
 /// What the page shows about the adapter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdapterSummary {
     /// Adapter name (empty in browsers that hide it).
     pub name: String,

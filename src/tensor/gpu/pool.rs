@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 /// Device memory held by bpfree's tensors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryStats {
     /// Bytes in buffers currently owned by tensors.
     pub live_bytes: u64,
