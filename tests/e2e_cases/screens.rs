@@ -34,8 +34,11 @@ fn desktop_and_phone_screens() {
         driver.post(&format!("/session/{}/url", s.id), json!({"url": format!("http://127.0.0.1:{port}/{query}")}));
         // the run's view is complete once its trainer is built (NoProp's block-loss legend is the widest part)
         s.wait_for("the run's view", 300, |s| {
-            s.script("return !!document.getElementById('local-loss-chart') || document.getElementById('epoch-value')?.textContent !== '0';")
-                == json!(true)
+            // (before the page mounts there is no epoch counter at all)
+            s.script(
+                "const e = document.getElementById('epoch-value'); \
+                 return !!document.getElementById('local-loss-chart') || (!!e && e.textContent !== '0');",
+            ) == json!(true)
         });
         if name == "phone-own-data" {
             s.script(
