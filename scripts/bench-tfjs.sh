@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bpfree against TensorFlow.js in one headless Chromium (issue #31's benchmark; dev only, not part of the shipped
-# page): builds the benchmark page (benches/page/ + src/bin/bench_page.rs, wasm-bindgen, no Trunk) with TF.js 4.22
+# page): builds the benchmark page (benches/page/ + page/src/bin/bench_page.rs, wasm-bindgen, no Trunk) with TF.js 4.22
 # from npm (benches/tfjs/package-lock.json), serves it, drives Chromium through WebDriver and prints the table.
 #   scripts/bench-tfjs.sh [STEPS]      default 100 training steps per measurement (batch 128)
 set -euo pipefail
@@ -9,7 +9,7 @@ steps="${1:-100}"
 out=target/bench-page
 (cd benches/tfjs && npm ci --no-audit --no-fund --silent)
 # the page's own profile (Cargo.toml, wasm-release) and SIMD128 (.cargo/config.toml): what the shipped page runs
-cargo build --profile wasm-release --target wasm32-unknown-unknown --bin bench-page
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p bpfree-page --bin bench-page
 rm -rf "$out" && mkdir -p "$out/tfjs"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name bench_page \
   target/wasm32-unknown-unknown/wasm-release/bench-page.wasm

@@ -19,8 +19,8 @@ started=$(date +%s)
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
 step "cargo doc (no warnings: every link in the API docs resolves)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
@@ -29,9 +29,12 @@ step "native tests (wgpu on the Vulkan adapter: lavapipe without a GPU)"
 cargo test
 
 step "wasm tests in headless Chromium (WebGPU required)"
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web --test web_bench --test web_worker
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web --test web_bench
+# the page's crate (ui/): it mounts, and its training worker's protocol in a real dedicated worker
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install ui -- --test web_page --test web_worker
 step "wasm tests in headless Firefox (no WebGPU: the CPU fallback)"
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web --test web_worker
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web
+WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install ui -- --test web_page --test web_worker
 
 step "trunk build --release"
 trunk build --release

@@ -30,7 +30,5 @@ pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
-#[cfg(target_arch = "wasm32")]
-pub mod ui;
 
 pub use error::{Error, Result};

@@ -134,15 +134,6 @@ async fn cpu_fallback_trains() {
     assert!(last.test_accuracy >= 0.8, "{last:?}");
 }
 
-/// The page mounts and shows its controls.
-#[wasm_bindgen_test]
-async fn app_mounts() {
-    leptos::mount::mount_to_body(bpfree::ui::App);
-    let document = web_sys::window().unwrap().document().unwrap();
-    assert!(document.get_element_by_id("train-button").is_some());
-    assert!(document.get_element_by_id("decision-map").is_some());
-}
-
 /// Graph and image kernels on the browser's WebGPU adapter against the CPU: SpMM and its transpose, GAT's
 /// softmax and aggregation, conv2d (forward and both gradients), max pooling.
 #[wasm_bindgen_test]

@@ -1,4 +1,4 @@
-// The worker that trains for the page (src/ui/worker_host.rs). It runs the page's own WebAssembly module, so the
+// The worker that trains for the page (ui/src/worker_host.rs). It runs the page's own WebAssembly module, so the
 // browser downloads and compiles nothing twice: the page's first message names the module's two files, and every
 // later message is a command for the module's `bpfreeWorker` handler. Commands that arrive while the module
 // loads wait in order.

@@ -1,6 +1,6 @@
 // The side-by-side benchmark (dev only; scripts/bench-tfjs.sh builds, serves and drives it): the MLP 784-256-256-10
 // trained with backprop (Adam 1e-3, softmax cross-entropy, batch 128) by bpfree's own training loop
-// (src/bin/bench_page.rs) and by TensorFlow.js 4.22 (`@tensorflow/tfjs`, pinned in benches/tfjs/package-lock.json),
+// (page/src/bin/bench_page.rs) and by TensorFlow.js 4.22 (`@tensorflow/tfjs`, pinned in benches/tfjs/package-lock.json),
 // on the wasm CPU path and on WebGPU, in this one browser, one after another. Every step uploads a new host batch
 // in both libraries, as a training loop over a dataset does. Results land in `window.benchResults`.
 import init, { bpfreeMlp, bpfreeAdapter, bpfreeGcn, bpfreeCoraDense, bpfreePreset, bpfreeGraphPreset } from "./bench_page.js";

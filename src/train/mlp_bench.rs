@@ -1,6 +1,6 @@
 //! The MLP every throughput comparison uses (issue #31): 784-256-256-10 with ReLU, backprop, Adam 1e-3, softmax
 //! cross-entropy, batch 128, on random MNIST-shaped data. `bpfree bench` times it natively, the benchmark page
-//! (`src/bin/bench_page.rs`) in the browser beside TensorFlow.js, `benches/candle-mlp` with candle.
+//! (`page/src/bin/bench_page.rs`) in the browser beside TensorFlow.js, `benches/candle-mlp` with candle.
 
 use crate::config::RunConfig;
 use crate::data::Dataset;
