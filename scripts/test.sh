@@ -31,10 +31,10 @@ cargo test
 step "wasm tests in headless Chromium (WebGPU required)"
 WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web --test web_bench
 # the page's crate (ui/): it mounts, and its training worker's protocol in a real dedicated worker
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install ui -- --test web_page --test web_worker
+(cd ui && WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=1 wasm-pack test --headless --chrome --mode no-install -- --test web_page --test web_worker)
 step "wasm tests in headless Firefox (no WebGPU: the CPU fallback)"
 WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web
-WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install ui -- --test web_page --test web_worker
+(cd ui && WASM_BINDGEN_TEST_TIMEOUT=400 BPFREE_EXPECT_WEBGPU=0 wasm-pack test --headless --firefox --mode no-install -- --test web_page --test web_worker)
 
 step "trunk build --release"
 trunk build --release
