@@ -87,6 +87,19 @@ fn conv2d_and_gradients() {
             TOL,
         );
     }
+    // the weight gradient over longer sums (12 images of 9 x 9: 972 terms a weight) and over many weights
+    // (80 -> 92 channels: 66,240)
+    for (batch, in_ch, out_ch, side) in [(12, 2, 3, 9), (1, 80, 92, 3)] {
+        let s = Conv2dShape { in_ch, height: side, width: side, out_ch, stride: 1, pad: 1 };
+        let (x0, x1) = pair(&d, batch, s.in_len(), 124);
+        let (g0, g1) = pair(&d, batch, s.out_len(), 125);
+        assert_close(
+            &format!("conv2d_weight_grad {batch} x {in_ch} x {side} x {side} -> {out_ch}"),
+            &read(&conv2d_weight_grad(&g1, &x1, &s).unwrap()),
+            &read(&conv2d_weight_grad(&g0, &x0, &s).unwrap()),
+            TOL,
+        );
+    }
 }
 
 #[test]

@@ -139,6 +139,20 @@ pub fn run(quick: bool) -> Result<()> {
                 s * 1e3,
                 flop / s / 1e9
             );
+            // its two gradients, the same arithmetic each
+            let g = random(device, 64, shape.out_len(), &mut rng)?;
+            let s = time_per_call(device, min_s, || tensor::conv2d_input_grad(&g, &w, &shape).map(drop))?;
+            println!(
+                "| {name} | conv2d input gradient, same shape | {:.2} ms | {:.1} GFLOP/s |",
+                s * 1e3,
+                flop / s / 1e9
+            );
+            let s = time_per_call(device, min_s, || tensor::conv2d_weight_grad(&g, &x, &shape).map(drop))?;
+            println!(
+                "| {name} | conv2d weight gradient, same shape | {:.2} ms | {:.1} GFLOP/s |",
+                s * 1e3,
+                flop / s / 1e9
+            );
         }
         let params = 1_000_000;
         let mut p = random(device, 1000, params / 1000, &mut rng)?;
