@@ -163,10 +163,11 @@ async fn graph_and_image_parity_on_webgpu() {
     let (al0, al1) = (g0.softmax(&s0, &t0, 0.2).unwrap(), g1.softmax(&s1, &t1, 0.2).unwrap());
     close("gat_softmax", &al1, &al0, 1e-4).await;
     close("gat_aggregate", &g1.aggregate(&al1, &x1).unwrap(), &g0.aggregate(&al0, &x0).unwrap(), 1e-4).await;
-    let s = Conv2dShape { in_ch: 2, height: 6, width: 5, out_ch: 3, stride: 2, pad: 1 };
+    // 5 -> 9 channels: on a fallback adapter (`Gpu::direct_kernels`) all three run the register-blocked kernels
+    let s = Conv2dShape { in_ch: 5, height: 6, width: 5, out_ch: 9, stride: 2, pad: 1 };
     let (i0, i1) = pair(2, s.in_len(), 9);
-    let (w0, w1) = pair(3, 18, 10);
-    let (b0, b1) = pair(1, 3, 11);
+    let (w0, w1) = pair(9, 45, 10);
+    let (b0, b1) = pair(1, 9, 11);
     let (d0, d1) = pair(2, s.out_len(), 12);
     close("conv2d", &tensor::conv2d(&i1, &w1, &b1, &s).unwrap(), &tensor::conv2d(&i0, &w0, &b0, &s).unwrap(), 1e-4)
         .await;
@@ -174,8 +175,8 @@ async fn graph_and_image_parity_on_webgpu() {
     close("conv2d_input_grad", &tensor::conv2d_input_grad(&d1, &w1, &s).unwrap(), &want, 1e-4).await;
     let want = tensor::conv2d_weight_grad(&d0, &i0, &s).unwrap();
     close("conv2d_weight_grad", &tensor::conv2d_weight_grad(&d1, &i1, &s).unwrap(), &want, 1e-4).await;
-    let (p0, _) = tensor::max_pool2x2(&i0, 2, 6, 5).unwrap();
-    let (p1, _) = tensor::max_pool2x2(&i1, 2, 6, 5).unwrap();
+    let (p0, _) = tensor::max_pool2x2(&i0, 5, 6, 5).unwrap();
+    let (p1, _) = tensor::max_pool2x2(&i1, 5, 6, 5).unwrap();
     close("max_pool2x2", &p1, &p0, 0.0).await;
 }
 

@@ -58,8 +58,21 @@ async fn sync(t: &Tensor) {
 async fn bench_in_browser() {
     let simd = if cfg!(target_feature = "simd128") { "simd128" } else { "no simd" };
     let mut devices = vec![(format!("wasm cpu ({simd})"), Device::Cpu)];
+    let start = now_ms();
     match Gpu::new().await {
-        Ok(gpu) => devices.push(("webgpu".to_string(), Device::Gpu(gpu))),
+        Ok(gpu) => {
+            // The browser compiles the pipelines in the background; the first readback waits for all of them
+            // (SwiftShader once took 95 s over one kernel, docs/benchmarks.md).
+            let opened = now_ms();
+            let gpu = Device::Gpu(gpu);
+            sync(&gpu.tensor(1, 1, &[1.0]).unwrap()).await;
+            console_log!(
+                "BENCH webgpu: context {:.0} ms, every pipeline compiled {:.0} ms later",
+                opened - start,
+                now_ms() - opened
+            );
+            devices.push(("webgpu".to_string(), gpu));
+        }
         Err(e) => console_log!("BENCH no WebGPU adapter ({e}): CPU only"),
     }
     let full = full();
@@ -76,13 +89,13 @@ async fn bench_in_browser() {
             let s = per_call(|| async { sync(&tensor::matmul(&a, &b, false, false).unwrap()).await }).await;
             console_log!("BENCH {name} matmul {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, flop / s / 1e9);
             if let Device::Gpu(gpu) = device {
-                // the other product kernel than the adapter's choice (`Gpu::direct_matmul`)
-                let chosen = gpu.direct_matmul();
-                gpu.set_direct_matmul(!chosen);
+                // the other product kernel than the adapter's choice (`Gpu::direct_kernels`)
+                let chosen = gpu.direct_kernels();
+                gpu.set_direct_kernels(!chosen);
                 let s = per_call(|| async { sync(&tensor::matmul(&a, &b, false, false).unwrap()).await }).await;
                 let other = if chosen { "tiled" } else { "direct" };
                 console_log!("BENCH {name} matmul ({other}) {n}: {:.2} ms, {:.3} GFLOP/s", s * 1e3, flop / s / 1e9);
-                gpu.set_direct_matmul(chosen);
+                gpu.set_direct_kernels(chosen);
                 console_log!("BENCH {name} uses the {} matmul", if chosen { "direct" } else { "tiled" });
             }
             if matches!(device, Device::Gpu(_)) && n <= 1024 {

@@ -65,12 +65,15 @@ USAGE:
                       [--inference-steps N] [--seed S] [--backend cpu|gpu]
       NoProp's Table 1 beside our runs at the budget given (default: paper blocks, 1 epoch, 1000 sampler
       steps; --quick: the page's light preset, width 0.25, 1 epoch on 10,000 images, 100 sampler steps)
-  bpfree bench noprop [--batch B] [--width W] [--steps N]
-      peak device bytes and seconds per step of NoProp-DT vs. backprop through all blocks, CT, FM (GPU)
+  bpfree bench noprop [--batch B] [--width W] [--steps N] [--profile]
+      peak device bytes and seconds per step of NoProp-DT vs. backprop through all blocks, CT, FM (GPU);
+      --profile: where NoProp-DT's GPU step's time goes, kernel by kernel
   bpfree bench [--quick]   kernel throughput on the CPU and the GPU adapter, and the MLP 784-256-256-10's
       training throughput (the model of the TF.js and candle comparisons)
   bpfree bench mlp [--steps N]   that MLP alone on the CPU (scripts/bench-candle.sh compares it with candle)
   bpfree bench mlp --profile     where its GPU step's time goes, kernel by kernel
+  bpfree bench conv [--quick]    the convolution and its gradients, NoProp's layers included, with both
+      GPU kernel families
   bpfree bench forwardgnn [--max-edges N] [--epochs N]
       SF-GCN seconds per epoch on block-model graphs of 10^3..10^6 edges, and peak device bytes of every
       ForwardGNN variant at 1-4 layers on Cora-ML (GPU adapter)
@@ -101,6 +104,7 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("noprop") => super::bench::noprop::run(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("mlp") => super::bench::mlp::run(&args[2..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("conv") => super::bench::conv::run(&args[2..]),
         Some("bench") => super::bench::run(args.iter().any(|a| a == "--quick")),
         Some("repro") => super::repro::run(&args[1..]),
         Some("list") => {

@@ -61,6 +61,12 @@ impl Conv2d {
 
     /// Accumulates `dL/dW` (and `dL/db`, the per-channel sum of `dL/dy`); returns `dL/dx`.
     pub fn backward(&mut self, grad_y: &Tensor) -> Result<Tensor> {
+        self.backward_params(grad_y)?;
+        conv2d_input_grad(grad_y, &self.weight.value, &self.shape)
+    }
+
+    /// [`Conv2d::backward`] without `dL/dx`, for a first layer whose input is data.
+    pub fn backward_params(&mut self, grad_y: &Tensor) -> Result<()> {
         let x = self.input.take().ok_or_else(|| Error::invalid("backward", "Conv2d::backward before forward"))?;
         self.weight.accumulate(conv2d_weight_grad(grad_y, &x, &self.shape)?)?;
         if let Some(bias) = &mut self.bias {
@@ -69,7 +75,7 @@ impl Conv2d {
             let per_channel = reduce(&per_plane, 1, Reduction::Sum)?.reshape(batch, self.shape.out_ch)?;
             bias.accumulate(sum_rows(&per_channel)?)?;
         }
-        conv2d_input_grad(grad_y, &self.weight.value, &self.shape)
+        Ok(())
     }
 
     /// The weight and, if any, the bias.

@@ -99,6 +99,21 @@ impl Sequential {
         Ok(g)
     }
 
+    /// [`Sequential::backward`] for a chain whose input is data: every parameter's gradient, without `dL/dx`
+    /// (the first layer's input gradient, when it is a dense or convolutional layer, is not computed).
+    pub fn backward_params(&mut self, grad: &Tensor) -> Result<()> {
+        let Some((first, rest)) = self.layers.split_first_mut() else { return Ok(()) };
+        let mut g = grad.try_clone()?;
+        for layer in rest.iter_mut().rev() {
+            g = layer.backward(&g)?;
+        }
+        match first {
+            Layer::Linear(l) => l.backward_params(&g),
+            Layer::Conv2d(l) => l.backward_params(&g),
+            other => other.backward(&g).map(drop),
+        }
+    }
+
     /// Every parameter, first layer first.
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
         self.layers.iter_mut().flat_map(Layer::params_mut).collect()

@@ -139,3 +139,12 @@ fn bench_mlp_prints_the_models_throughput() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--steps"), "the bad flag is named");
 }
+
+#[test]
+fn docs_cli_md_shows_the_usage_text_as_printed() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md")).unwrap();
+    assert!(
+        docs.contains(bpfree::native::cli::USAGE),
+        "docs/cli.md's usage block differs from `bpfree help`: paste the output of `bpfree help` into it"
+    );
+}

@@ -20,7 +20,7 @@ fn matmul() {
             let want = read(&bpfree::tensor::matmul(&a_cpu, &b_cpu, ta, tb).unwrap());
             let Device::Gpu(gpu) = &d.1 else { unreachable!() };
             for direct in [false, true] {
-                gpu.set_direct_matmul(direct); // what `matmul` runs: tiled, then direct
+                gpu.set_direct_kernels(direct); // what `matmul` runs: tiled, then direct
                 let got = read(&bpfree::tensor::matmul(&a_gpu, &b_gpu, ta, tb).unwrap());
                 assert_close(&format!("matmul {m}x{k}x{n} ta={ta} tb={tb} direct={direct}"), &got, &want, TOL);
             }
@@ -183,7 +183,7 @@ fn a_profile_counts_each_kernel_launch() {
     let b = bpfree::tensor::matmul(&a, &a, false, true).unwrap();
     let _ = bpfree::tensor::matmul(&b, &b, false, false).unwrap();
     let rows = gpu.take_profile();
-    let kernel = if gpu.direct_matmul() { "matmul_direct" } else { "matmul" };
+    let kernel = if gpu.direct_kernels() { "matmul_direct" } else { "matmul" };
     let row = rows.iter().find(|r| r.label == kernel).expect("the product's row");
     assert_eq!(row.calls, 2);
     assert!(row.seconds > 0.0 && row.bytes > 0, "{row:?}");

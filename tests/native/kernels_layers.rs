@@ -56,49 +56,50 @@ fn gat_kernels() {
     assert_close("gat_softmax_backward", &read(&g1.softmax_backward(&s1, &t1, &a1, &da1, 0.2).unwrap()), &want, TOL);
 }
 
+/// Both kernel families (`Gpu::direct_kernels`): one invocation per output, and the register-blocked forms (8 or 4
+/// channels, 4 positions per invocation), with channel counts and position counts that leave blocks part-filled.
 #[test]
 fn conv2d_and_gradients() {
     let Some(d) = both() else { return };
-    for (h, w, stride, pad) in [(7, 6, 1, 1), (7, 6, 2, 1), (6, 5, 1, 0), (9, 9, 2, 0)] {
-        let s = Conv2dShape { in_ch: 3, height: h, width: w, out_ch: 4, stride, pad };
-        let (x0, x1) = pair(&d, 2, s.in_len(), 120);
-        let (w0, w1) = pair(&d, 4, 27, 121);
-        let (b0, b1) = pair(&d, 1, 4, 122);
-        let (g0, g1) = pair(&d, 2, s.out_len(), 123);
-        let what = format!("{h}x{w} stride {stride} pad {pad}");
-        assert_close(
-            &format!("conv2d {what}"),
-            &read(&conv2d(&x1, &w1, &b1, &s).unwrap()),
-            &read(&conv2d(&x0, &w0, &b0, &s).unwrap()),
-            TOL,
-        );
-        let want = read(&conv2d_input_grad(&g0, &w0, &s).unwrap());
-        assert_close(
-            &format!("conv2d_input_grad {what}"),
-            &read(&conv2d_input_grad(&g1, &w1, &s).unwrap()),
-            &want,
-            TOL,
-        );
-        let want = read(&conv2d_weight_grad(&g0, &x0, &s).unwrap());
-        assert_close(
-            &format!("conv2d_weight_grad {what}"),
-            &read(&conv2d_weight_grad(&g1, &x1, &s).unwrap()),
-            &want,
-            TOL,
-        );
+    let Device::Gpu(gpu) = &d.1 else { unreachable!() };
+    let shapes = [(2, 3, 7, 6, 4, 1, 1), (2, 3, 7, 6, 4, 2, 1), (2, 3, 6, 5, 4, 1, 0), (2, 3, 9, 9, 4, 2, 0)];
+    // part-filled channel blocks (11 and 9 of 8, 5 of 4) and a position count not a multiple of 4 (3 x 5 x 3)
+    let blocks = [(3, 9, 5, 7, 11, 1, 0), (3, 11, 6, 6, 5, 1, 1), (1, 5, 8, 7, 9, 2, 1)];
+    for (batch, in_ch, h, w, out_ch, stride, pad) in shapes.into_iter().chain(blocks) {
+        let s = Conv2dShape { in_ch, height: h, width: w, out_ch, stride, pad };
+        let (x0, x1) = pair(&d, batch, s.in_len(), 120);
+        let (w0, w1) = pair(&d, out_ch, in_ch * 9, 121);
+        let (b0, b1) = pair(&d, 1, out_ch, 122);
+        let (g0, g1) = pair(&d, batch, s.out_len(), 123);
+        let forward = read(&conv2d(&x0, &w0, &b0, &s).unwrap());
+        let input_grad = read(&conv2d_input_grad(&g0, &w0, &s).unwrap());
+        let weight_grad = read(&conv2d_weight_grad(&g0, &x0, &s).unwrap());
+        for direct in [false, true] {
+            gpu.set_direct_kernels(direct);
+            let what = format!("{batch} x {in_ch} x {h} x {w} -> {out_ch} stride {stride} pad {pad} direct={direct}");
+            assert_close(&format!("conv2d {what}"), &read(&conv2d(&x1, &w1, &b1, &s).unwrap()), &forward, TOL);
+            let got = read(&conv2d_input_grad(&g1, &w1, &s).unwrap());
+            assert_close(&format!("conv2d_input_grad {what}"), &got, &input_grad, TOL);
+            let got = read(&conv2d_weight_grad(&g1, &x1, &s).unwrap());
+            assert_close(&format!("conv2d_weight_grad {what}"), &got, &weight_grad, TOL);
+        }
     }
-    // the weight gradient over longer sums (12 images of 9 x 9: 972 terms a weight) and over many weights
-    // (80 -> 92 channels: 66,240)
-    for (batch, in_ch, out_ch, side) in [(12, 2, 3, 9), (1, 80, 92, 3)] {
+    // the weight gradient over longer sums (12 images of 9 x 9: 972 terms a weight), over many weights (80 -> 92
+    // channels: 66,240) and over a batch the direct kernel cuts into parts of 2, 2, 2 and 1 images
+    for (batch, in_ch, out_ch, side) in [(12, 2, 3, 9), (1, 80, 92, 3), (7, 16, 29, 5)] {
         let s = Conv2dShape { in_ch, height: side, width: side, out_ch, stride: 1, pad: 1 };
         let (x0, x1) = pair(&d, batch, s.in_len(), 124);
         let (g0, g1) = pair(&d, batch, s.out_len(), 125);
-        assert_close(
-            &format!("conv2d_weight_grad {batch} x {in_ch} x {side} x {side} -> {out_ch}"),
-            &read(&conv2d_weight_grad(&g1, &x1, &s).unwrap()),
-            &read(&conv2d_weight_grad(&g0, &x0, &s).unwrap()),
-            TOL,
-        );
+        let want = read(&conv2d_weight_grad(&g0, &x0, &s).unwrap());
+        for direct in [false, true] {
+            gpu.set_direct_kernels(direct);
+            assert_close(
+                &format!("conv2d_weight_grad {batch} x {in_ch} x {side} x {side} -> {out_ch} direct={direct}"),
+                &read(&conv2d_weight_grad(&g1, &x1, &s).unwrap()),
+                &want,
+                TOL,
+            );
+        }
     }
 }
 
@@ -141,7 +142,7 @@ fn matmul_batched_products() {
         assert_close("batched vs single", &want[..m * n], &read(&first), TOL);
         let Device::Gpu(gpu) = &d.1 else { unreachable!() };
         for direct in [false, true] {
-            gpu.set_direct_matmul(direct);
+            gpu.set_direct_kernels(direct);
             assert_close(
                 &format!("matmul_batched ta={ta} tb={tb} direct={direct}"),
                 &read(&matmul_batched(&a1, &b1, batch, ta, tb).unwrap()),

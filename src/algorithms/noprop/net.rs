@@ -213,9 +213,9 @@ impl DenoiseNet {
     pub fn backward(&mut self, grad_logits: &Tensor) -> Result<Tensor> {
         let f = self.features;
         let g = self.fusion.backward(grad_logits)?;
-        self.image.backward(&slice(&g, 1, 0..f)?)?;
+        self.image.backward_params(&slice(&g, 1, 0..f)?)?;
         if let Some(path) = &mut self.time {
-            path.backward(&slice(&g, 1, 2 * f..3 * f)?)?;
+            path.backward_params(&slice(&g, 1, 2 * f..3 * f)?)?;
         }
         let g_lab = slice(&g, 1, f..2 * f)?;
         match &mut self.label {

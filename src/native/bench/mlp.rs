@@ -89,17 +89,6 @@ fn profile(steps: usize) -> Result<()> {
         1e3 * per_step(total),
         per_step(rows.iter().map(|r| r.calls as f64).sum())
     );
-    println!("| kernel | dispatches per step | ms per step | share | buffers bound per step |");
-    println!("|---|---:|---:|---:|---:|");
-    for r in &rows {
-        println!(
-            "| {} | {:.0} | {:.3} | {:.1} % | {:.2} MB |",
-            r.label,
-            per_step(r.calls as f64),
-            1e3 * per_step(r.seconds),
-            100.0 * r.seconds / total,
-            per_step(r.bytes as f64) / 1e6
-        );
-    }
+    super::print_kernel_table(&rows, steps);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `bpfree bench`: throughput of the core kernels on every backend this machine has, printed as a table
 //! (numbers, never assertions). GPU timings include the submit and end with a full device sync.
 
+pub mod conv;
 pub mod forwardgnn;
 pub mod mlp;
 pub mod noprop;
@@ -29,6 +30,25 @@ fn time_per_call(device: &Device, min_seconds: f64, mut op: impl FnMut() -> Resu
     }
     sync(device)?;
     Ok(start.elapsed().as_secs_f64() / f64::from(calls))
+}
+
+/// The rows of `Gpu::take_profile` over `steps` steps as a table: dispatches, milliseconds, share of the time and
+/// bytes bound per step, by kernel.
+fn print_kernel_table(rows: &[tensor::KernelTime], steps: usize) {
+    let total: f64 = rows.iter().map(|r| r.seconds).sum();
+    let per_step = |x: f64| x / steps.max(1) as f64;
+    println!("| kernel | dispatches per step | ms per step | share | buffers bound per step |");
+    println!("|---|---:|---:|---:|---:|");
+    for r in rows {
+        println!(
+            "| {} | {:.0} | {:.3} | {:.1} % | {:.2} MB |",
+            r.label,
+            per_step(r.calls as f64),
+            1e3 * per_step(r.seconds),
+            100.0 * r.seconds / total,
+            per_step(r.bytes as f64) / 1e6
+        );
+    }
 }
 
 fn random(device: &Device, rows: usize, cols: usize, rng: &mut Rng) -> Result<Tensor> {
@@ -91,10 +111,10 @@ pub fn run(quick: bool) -> Result<()> {
                 );
                 continue;
             };
-            // the adapter's own choice first, then the other kernel (`Gpu::direct_matmul`)
-            let chosen = gpu.direct_matmul();
+            // the adapter's own choice first, then the other kernel (`Gpu::direct_kernels`)
+            let chosen = gpu.direct_kernels();
             for direct in [chosen, !chosen] {
-                gpu.set_direct_matmul(direct);
+                gpu.set_direct_kernels(direct);
                 let s = time_per_call(device, min_s, || tensor::matmul(&a, &b, false, false).map(drop))?;
                 let label = if direct { "direct" } else { "tiled" };
                 let note = if direct == chosen { ", used here" } else { "" };
@@ -104,7 +124,7 @@ pub fn run(quick: bool) -> Result<()> {
                     flop / s / 1e9
                 );
             }
-            gpu.set_direct_matmul(chosen);
+            gpu.set_direct_kernels(chosen);
             if n <= 1024 {
                 let s = time_per_call(device, min_s, || tensor::matmul_naive(&a, &b, false, false).map(drop))?;
                 println!("| {name} | matmul (naive) {n}x{n}x{n} | {:.2} ms | {:.1} GFLOP/s |", s * 1e3, flop / s / 1e9);
@@ -126,34 +146,7 @@ pub fn run(quick: bool) -> Result<()> {
                 2.0 * nnz * 128.0 / s / 1e9
             );
         }
-        {
-            // 64 images of 32 channels, 28 x 28, to 32 channels, 3x3, stride 1, padding 1
-            let shape = tensor::Conv2dShape { in_ch: 32, height: 28, width: 28, out_ch: 32, stride: 1, pad: 1 };
-            let x = random(device, 64, shape.in_len(), &mut rng)?;
-            let w = random(device, 32, 32 * 9, &mut rng)?;
-            let b = device.zeros(1, 32)?;
-            let flop = 2.0 * 64.0 * shape.out_len() as f64 * (32 * 9) as f64;
-            let s = time_per_call(device, min_s, || tensor::conv2d(&x, &w, &b, &shape).map(drop))?;
-            println!(
-                "| {name} | conv2d 3x3, 64x32x28x28 -> 32 ch | {:.2} ms | {:.1} GFLOP/s |",
-                s * 1e3,
-                flop / s / 1e9
-            );
-            // its two gradients, the same arithmetic each
-            let g = random(device, 64, shape.out_len(), &mut rng)?;
-            let s = time_per_call(device, min_s, || tensor::conv2d_input_grad(&g, &w, &shape).map(drop))?;
-            println!(
-                "| {name} | conv2d input gradient, same shape | {:.2} ms | {:.1} GFLOP/s |",
-                s * 1e3,
-                flop / s / 1e9
-            );
-            let s = time_per_call(device, min_s, || tensor::conv2d_weight_grad(&g, &x, &shape).map(drop))?;
-            println!(
-                "| {name} | conv2d weight gradient, same shape | {:.2} ms | {:.1} GFLOP/s |",
-                s * 1e3,
-                flop / s / 1e9
-            );
-        }
+        conv::rows(device, name, min_s)?;
         let params = 1_000_000;
         let mut p = random(device, 1000, params / 1000, &mut rng)?;
         let g = random(device, 1000, params / 1000, &mut rng)?;

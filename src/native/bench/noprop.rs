@@ -64,12 +64,46 @@ fn fm(cfg: &RunConfig, p: Problem, d: &Device, r: &mut Rng) -> Result<Box<dyn Al
     Ok(Box::new(NoPropFm::new(cfg, p, d, r)?))
 }
 
+/// NoProp-DT's GPU step kernel by kernel (`--profile`): each launch waits for the device, so each row is the time
+/// that kernel takes on its own.
+fn profile(batch: usize, steps: usize, width: f32) -> Result<()> {
+    let gpu = pollster::block_on(crate::tensor::Gpu::new())?;
+    let device = Device::Gpu(gpu.clone());
+    let mut cfg = crate::algorithms::preset_for("noprop-dt", "mnist", Architecture::NoProp);
+    cfg.noprop.width = width;
+    let problem = Problem { inputs: 784, classes: 10, image: Some([1, 28, 28]) };
+    let mut rng = Rng::new(1);
+    let mut model = dt(&cfg, problem, &device, &mut rng)?;
+    let x: Vec<f32> = (0..batch * 784).map(|_| rng.normal()).collect();
+    let y: Vec<f32> = (0..batch).map(|i| (i % 10) as f32).collect();
+    let (x, y) = (device.tensor(batch, 784, &x)?, device.tensor(batch, 1, &y)?);
+    model.begin_pass(0);
+    pollster::block_on(model.step(x.try_clone()?, &y)?.to_vec())?; // warm-up: pipelines, pool
+    gpu.start_profile();
+    for _ in 0..steps {
+        pollster::block_on(model.step(x.try_clone()?, &y)?.to_vec())?;
+    }
+    let rows = gpu.take_profile();
+    let total: f64 = rows.iter().map(|r| r.seconds).sum();
+    println!(
+        "NoProp-DT training step (block 1, batch {batch}, blocks x{width}) on {}: {:.1} ms per step profiled \
+         (every launch waited for), {steps} steps\n",
+        gpu.summary(),
+        1e3 * total / steps.max(1) as f64
+    );
+    super::print_kernel_table(&rows, steps);
+    Ok(())
+}
+
 /// Runs the benchmark (`args` after `bench noprop`).
 pub fn run(args: &[String]) -> Result<()> {
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
     let batch: usize = value("--batch").and_then(|v| v.parse().ok()).unwrap_or(128);
     let width: f32 = value("--width").and_then(|v| v.parse().ok()).unwrap_or(1.0);
     let steps: usize = value("--steps").and_then(|v| v.parse().ok()).unwrap_or(2);
+    if args.iter().any(|a| a == "--profile") {
+        return profile(batch, steps, width);
+    }
     println!(
         "NoProp memory on MNIST-shaped batches of {batch}, blocks x{width}, {steps} step(s) per pass, GPU adapter:"
     );

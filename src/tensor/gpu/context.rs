@@ -61,7 +61,7 @@ pub(crate) struct Inner {
     pending_ops: Cell<u32>,
     device_error: Arc<Mutex<Option<String>>>,
     pub(super) profile: RefCell<Option<Profile>>,
-    direct_matmul: Cell<bool>,
+    direct_kernels: Cell<bool>,
 }
 
 /// A handle to the GPU context; cloning is cheap and shares the device.
@@ -119,7 +119,7 @@ impl Gpu {
         let max_buffer_bytes = limits.max_buffer_size.min(limits.max_storage_buffer_binding_size);
         let summary = AdapterSummary::new(&adapter.get_info());
         Ok(Gpu(Rc::new(Inner {
-            direct_matmul: Cell::new(summary.software),
+            direct_kernels: Cell::new(summary.software),
             summary,
             kernels,
             device,
@@ -138,15 +138,18 @@ impl Gpu {
         &self.0.summary
     }
 
-    /// Whether products run `matmul_direct.wgsl` (no workgroup memory) instead of the tiled `matmul.wgsl`: the
-    /// default on software adapters, where it is the faster of the two (docs/benchmarks.md).
-    pub fn direct_matmul(&self) -> bool {
-        self.0.direct_matmul.get()
+    /// Whether products and convolutions run the `*_direct.wgsl` kernels, the forms that suit a CPU emulating a
+    /// GPU (no workgroup memory, several outputs per invocation in registers): products `matmul_direct.wgsl`
+    /// instead of the tiled `matmul.wgsl`, convolutions `conv2d*_direct.wgsl` instead of one invocation per
+    /// output. The default on software adapters, where they are the faster ones (docs/benchmarks.md); hardware
+    /// GPUs keep the others until a GPU measures the choice.
+    pub fn direct_kernels(&self) -> bool {
+        self.0.direct_kernels.get()
     }
 
-    /// Chooses the product kernel (the parity tests and `bpfree bench` run both).
-    pub fn set_direct_matmul(&self, direct: bool) {
-        self.0.direct_matmul.set(direct);
+    /// Chooses the kernel family (the parity tests and `bpfree bench` run both).
+    pub fn set_direct_kernels(&self, direct: bool) {
+        self.0.direct_kernels.set(direct);
     }
 
     /// Largest tensor, in bytes, one buffer may hold on this adapter.

@@ -1,6 +1,7 @@
-//! Launcher of `conv2d.wgsl` (reference: `cpu::image::conv2d`); `ConvDims` is shared with the gradients.
+//! Launcher of `conv2d.wgsl` (reference: `cpu::image::conv2d`), and on a software adapter of its register-blocked
+//! form `conv2d_direct.wgsl` ([`Gpu::direct_kernels`]); `ConvDims` is shared with the gradients.
 
-use super::{grid_1d, Gpu, GpuTensor};
+use super::{grid_1d, grid_1d_of, Gpu, GpuTensor};
 use crate::error::Result;
 use crate::tensor::Conv2dShape;
 use bytemuck::{Pod, Zeroable};
@@ -17,7 +18,9 @@ pub(super) struct ConvDims {
     out_width: u32,
     stride: u32,
     pad: u32,
-    _pad: [u32; 3],
+    /// Images per part of the batch (`conv2d_weight_grad_direct.wgsl` sums each part on its own).
+    pub chunk: u32,
+    _pad: [u32; 2],
 }
 
 impl ConvDims {
@@ -32,7 +35,8 @@ impl ConvDims {
             out_width: s.out_width() as u32,
             stride: s.stride as u32,
             pad: s.pad as u32,
-            _pad: [0; 3],
+            chunk: batch as u32,
+            _pad: [0; 2],
         }
     }
 }
@@ -42,12 +46,16 @@ pub fn conv2d(gpu: &Gpu, x: &GpuTensor, w: &GpuTensor, bias: &GpuTensor, s: &Con
     let batch = x.shape()[0];
     let out = GpuTensor::empty(gpu, &[batch, s.out_len()], "conv2d")?;
     let dims = ConvDims::new(batch, s);
-    gpu.launch(
-        &gpu.kernels().conv2d,
-        "conv2d",
-        bytemuck::bytes_of(&dims),
-        &[x.buffer(), w.buffer(), bias.buffer(), out.buffer()],
-        grid_1d(batch * s.out_len()),
-    );
+    let bindings = [x.buffer(), w.buffer(), bias.buffer(), out.buffer()];
+    // 8 channels x 4 positions per invocation, 64 per workgroup; with fewer than 4 channels most of the block
+    // would idle
+    if gpu.direct_kernels() && s.out_ch >= 4 {
+        let invocations = (batch * s.out_height() * s.out_width()).div_ceil(4) * s.out_ch.div_ceil(8);
+        let grid = grid_1d_of(invocations, 64);
+        gpu.launch(&gpu.kernels().conv2d_direct, "conv2d_direct", bytemuck::bytes_of(&dims), &bindings, grid);
+    } else {
+        let grid = grid_1d(batch * s.out_len());
+        gpu.launch(&gpu.kernels().conv2d, "conv2d", bytemuck::bytes_of(&dims), &bindings, grid);
+    }
     Ok(out)
 }

@@ -1,5 +1,5 @@
 //! Launcher of `matmul.wgsl`: `op(a) · op(b)` with optional transposes (reference: `cpu::matmul`); on a software
-//! adapter, `matmul_direct.wgsl` instead ([`Gpu::direct_matmul`]).
+//! adapter, `matmul_direct.wgsl` instead ([`Gpu::direct_kernels`]).
 
 use super::{Gpu, GpuTensor};
 use crate::error::Result;
@@ -27,7 +27,7 @@ pub fn matmul_batched(
     mkn: [usize; 3],
     batch: usize,
 ) -> Result<GpuTensor> {
-    if gpu.direct_matmul() {
+    if gpu.direct_kernels() {
         return super::matmul_direct(gpu, a, b, trans_a, trans_b, mkn, batch);
     }
     let out = GpuTensor::empty(gpu, &[batch * mkn[0], mkn[2]], "matmul")?;

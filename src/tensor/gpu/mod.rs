@@ -62,9 +62,9 @@ kernels! {
     batch_norm => [batch_norm, batch_norm_stats, batch_norm_backward],
     centralize_columns => [centralize_columns],
     clip_by_norm => [clip_by_norm],
-    conv2d => [conv2d],
-    conv2d_input_grad => [conv2d_input_grad],
-    conv2d_weight_grad => [conv2d_weight_grad],
+    conv2d => [conv2d, conv2d_direct],
+    conv2d_input_grad => [conv2d_input_grad, conv2d_input_grad_direct],
+    conv2d_weight_grad => [conv2d_weight_grad, conv2d_weight_grad_direct],
     copy_block => [copy_block],
     dropout => [dropout],
     elementwise_loss => [mse, bce_with_logits],
@@ -101,8 +101,14 @@ kernels! {
 /// dimension (Chromium drops a larger dispatch silently), so large launches spill into y; kernels rebuild the
 /// flat index as `gid.x + gid.y * num_workgroups.x * 256`.
 pub(crate) fn grid_1d(n: usize) -> [u32; 3] {
+    grid_1d_of(n, 256)
+}
+
+/// As [`grid_1d`] for a 1-D kernel of `size` invocations per workgroup (the index: `gid.x + gid.y *
+/// num_workgroups.x * size`).
+pub(crate) fn grid_1d_of(n: usize, size: usize) -> [u32; 3] {
     const MAX: usize = 65_535;
-    let groups = n.div_ceil(256).max(1);
+    let groups = n.div_ceil(size).max(1);
     if groups <= MAX {
         [groups as u32, 1, 1]
     } else {
