@@ -3,6 +3,12 @@
 # page): builds the benchmark page (benches/page/ + page/src/bin/bench_page.rs, wasm-bindgen, no Trunk) with TF.js 4.22
 # from npm (benches/tfjs/package-lock.json), serves it, drives Chromium through WebDriver and prints the table.
 #   scripts/bench-tfjs.sh [STEPS]      default 100 training steps per measurement (batch 128)
+#   BPFREE_BENCH_BACKENDS=cpu          the wasm CPU path only (no WebGPU rows)
+#   BPFREE_BENCH_ROUNDS=N              measure each MLP pair N times, alternating the libraries; prints the median ratio
+#                                      (bpfree's CPU rounds then run 10x the steps: both clocks run about as long)
+#   BPFREE_BENCH_BUSY=process|worker   each MLP round on the CPU path runs idle, then with another core busy: a spinning
+#                                      process (started and stopped by the driver) or a spinning Web Worker in the page
+#   BPFREE_BENCH_CHROME_ARGS="--f ..."  extra Chromium flags (space-separated)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 steps="${1:-100}"
@@ -18,5 +24,9 @@ mkdir -p "$out/data/graphs/cora" && cp www/data/graphs/cora/cora.json www/data/g
 tfjs=benches/tfjs/node_modules/@tensorflow
 cp "$tfjs/tfjs/dist/tf.min.js" "$tfjs/tfjs-backend-wasm/dist/tf-backend-wasm.min.js" \
    "$tfjs"/tfjs-backend-wasm/dist/*.wasm "$tfjs/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js" "$out/tfjs/"
-BPFREE_BENCH_PAGE="$out" BPFREE_BENCH_STEPS="$steps" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+query="steps=$steps"
+if [ "${BPFREE_BENCH_BACKENDS:-}" = cpu ]; then query="$query&backends=cpu"; fi
+if [ -n "${BPFREE_BENCH_ROUNDS:-}" ]; then query="$query&rounds=$BPFREE_BENCH_ROUNDS"; fi
+if [ -n "${BPFREE_BENCH_BUSY:-}" ]; then query="$query&busy=$BPFREE_BENCH_BUSY"; fi
+BPFREE_BENCH_PAGE="$out" BPFREE_BENCH_QUERY="$query" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
   cargo test --test e2e bench_against_tfjs -- --ignored --nocapture

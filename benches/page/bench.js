@@ -5,7 +5,34 @@
 // in both libraries, as a training loop over a dataset does. Results land in `window.benchResults`.
 import init, { bpfreeMlp, bpfreeAdapter, bpfreeGcn, bpfreeCoraDense, bpfreePreset, bpfreeGraphPreset } from "./bench_page.js";
 
-const STEPS = Number(new URLSearchParams(location.search).get("steps") || 100);
+const QUERY = new URLSearchParams(location.search);
+const STEPS = Number(QUERY.get("steps") || 100);
+// `?backends=cpu` skips WebGPU (the busy-machine comparison is about the one-thread CPU path)
+const CPU_ONLY = QUERY.get("backends") === "cpu";
+// `?rounds=N` measures each MLP pair N times, alternating the libraries (the driver prints the median ratio)
+const ROUNDS = Math.max(1, Number(QUERY.get("rounds") || 1));
+// `?busy=worker` or `?busy=process`: each round of the CPU MLP runs twice, idle, then with another core busy: a
+// Web Worker spinning in this page, or a process the driver (tests/e2e_cases/bench_tfjs.rs) starts and stops on request
+const BUSY = QUERY.get("busy");
+
+// Makes another core busy; resolves to the function that frees it.
+async function busyCore() {
+  if (BUSY === "process") {
+    await driverSets("busy");
+    return () => driverSets("idle");
+  }
+  const url = URL.createObjectURL(new Blob(["postMessage(0); for (;;) {}"], { type: "text/javascript" }));
+  const worker = new Worker(url);
+  await new Promise((resolve) => { worker.onmessage = resolve; });
+  return async () => worker.terminate();
+}
+
+// Asks the driver for a spinning process (`busy`) or none (`idle`) and waits until it says it is done.
+async function driverSets(state) {
+  window.benchWant = state;
+  while (window.benchHave !== state) await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
 const BATCH = 128;
 const results = [];
 
@@ -93,13 +120,22 @@ async function main() {
   const info = { userAgent: navigator.userAgent, adapter, steps: STEPS, crossOriginIsolated: self.crossOriginIsolated };
   const gpu = !adapter.startsWith("none");
   tf.wasm.setWasmPaths("./tfjs/");
-  const runs = [["cpu", "wasm"]].concat(gpu ? [["gpu", "webgpu"]] : []);
+  const runs = [["cpu", "wasm"]].concat(gpu && !CPU_ONLY ? [["gpu", "webgpu"]] : []);
   for (const [ours, theirs] of runs) {
     const label = ours === "cpu" ? "wasm CPU (1 thread)" : `WebGPU: ${adapter}`;
     // a GPU step is slow on a software adapter: fewer steps there
     const steps = ours === "gpu" && adapter.includes("software") ? Math.max(10, STEPS / 5) : STEPS;
-    show({ library: "bpfree", backend: label, benchmark: `MLP 784-256-256-10, ${steps} steps`, samples_per_s: await bpfreeMlp(ours, steps) });
-    show({ library: "TF.js 4.22", backend: label, benchmark: `MLP 784-256-256-10, ${steps} steps`, samples_per_s: await tfjsMlp(theirs, steps) });
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const busy of BUSY && ours === "cpu" ? [false, true] : [false]) {
+        const free = busy ? await busyCore() : null;
+        const where = busy ? `${label}, other core busy` : label;
+        // over several rounds bpfree runs 10x the steps, so both clocks run for about as long (a 1-s sample is noisy)
+        const ourSteps = ROUNDS > 1 && ours === "cpu" ? 10 * steps : steps;
+        show({ library: "bpfree", backend: where, benchmark: `MLP 784-256-256-10, ${ourSteps} steps`, samples_per_s: await bpfreeMlp(ours, ourSteps) });
+        show({ library: "TF.js 4.22", backend: where, benchmark: `MLP 784-256-256-10, ${steps} steps`, samples_per_s: await tfjsMlp(theirs, steps) });
+        if (free) await free();
+      }
+    }
   }
   const cora = await bpfreeCoraDense();
   for (const [ours, theirs] of runs) {
